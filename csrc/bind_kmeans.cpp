@@ -1,0 +1,261 @@
+// bind_kmeans.cpp - Python bindings of the k-means kernels (kmeans.hpp), float and
+// double.
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "bind_common.hpp"
+
+namespace cc {
+namespace {
+
+template <typename T, class View>
+py::tuple lloyd_impl(const View &X, const carray<T> &w, const carray<T> &centers_init,
+                     i64 max_iter, double tol, int n_threads, py::object on_iter) {
+    const i64 k = static_cast<i64>(centers_init.shape(0));
+    if (centers_init.ndim() != 2 || static_cast<i64>(centers_init.shape(1)) != X.d ||
+        k < 1)
+        throw std::invalid_argument("centers have the wrong shape");
+    check_vector(w, X.n, "sample_weight");
+    carray<T> centers({k, X.d});
+    std::copy(centers_init.data(), centers_init.data() + k * X.d,
+              centers.mutable_data());
+    carray<std::int32_t> labels(X.n);
+    T *c = centers.mutable_data();
+    std::int32_t *lab = labels.mutable_data();
+    Interrupter check(std::move(on_iter));
+    LloydParams p;
+    p.max_iter = max_iter;
+    p.tol = tol;
+    p.n_threads = n_threads;
+    LloydResult r;
+    {
+        py::gil_scoped_release
+            nogil; // the run touches no Python object but through `check`
+        r = lloyd_run(X, w.data(), c, k, lab, p, [&](const IterInfo &it) {
+            return check(it.iter, it.inertia, it.shift, it.n_changed);
+        });
+    }
+    Interrupter::raise_if_stopped(r.stopped);
+    return py::make_tuple(centers, labels, r.inertia, r.n_iter, r.strict_convergence);
+}
+
+template <typename T, class View>
+py::tuple labels_inertia_impl(const View &X, const carray<T> &w,
+                              const carray<T> &centers, int n_threads) {
+    const i64 k = static_cast<i64>(centers.shape(0));
+    if (centers.ndim() != 2 || static_cast<i64>(centers.shape(1)) != X.d || k < 1)
+        throw std::invalid_argument("centers have the wrong shape");
+    check_vector(w, X.n, "sample_weight");
+    carray<std::int32_t> labels(X.n);
+    LloydStats stats;
+    {
+        py::gil_scoped_release nogil;
+        lloyd_pass(X, w.data(), centers.data(), k, labels.mutable_data(),
+                   Pass::assign_only, n_threads, stats);
+    }
+    return py::make_tuple(labels, stats.inertia);
+}
+
+template <typename T, class View>
+py::tuple block_stats_impl(const View &X, const carray<T> &w, const carray<T> &centers,
+                           int n_threads) {
+    const i64 k = static_cast<i64>(centers.shape(0));
+    if (centers.ndim() != 2 || static_cast<i64>(centers.shape(1)) != X.d || k < 1)
+        throw std::invalid_argument("centers have the wrong shape");
+    check_vector(w, X.n, "sample_weight");
+    carray<std::int32_t> labels(X.n);
+    LloydStats stats;
+    {
+        py::gil_scoped_release nogil;
+        std::fill(labels.mutable_data(), labels.mutable_data() + X.n, std::int32_t(-1));
+        lloyd_pass(X, w.data(), centers.data(), k, labels.mutable_data(), Pass::full,
+                   n_threads, stats);
+    }
+    py::array_t<double> sums({k, X.d});
+    py::array_t<double> weights(k);
+    std::copy(stats.sums.begin(), stats.sums.end(), sums.mutable_data());
+    std::copy(stats.weights.begin(), stats.weights.end(), weights.mutable_data());
+    return py::make_tuple(sums, weights, stats.inertia, labels);
+}
+
+template <typename T, class View>
+py::tuple plusplus_impl(const View &X, const carray<T> &w, const carray<double> &xsq,
+                        i64 k, i64 first, const carray<double> &uniforms, i64 trials,
+                        int n_threads) {
+    check_vector(w, X.n, "sample_weight");
+    check_vector(xsq, X.n, "x_squared_norms");
+    if (k < 1 || k > X.n)
+        throw std::invalid_argument("n_clusters out of range");
+    if (first < 0 || first >= X.n)
+        throw std::invalid_argument("first centre index out of range");
+    if (trials < 1)
+        throw std::invalid_argument("n_local_trials must be >= 1");
+    check_vector(uniforms, (k - 1) * trials, "uniforms");
+    carray<T> centers({k, X.d});
+    py::array_t<i64> indices(k);
+    Interrupter check;
+    bool stopped = false;
+    {
+        py::gil_scoped_release nogil;
+        kmeans_plusplus(X, w.data(), xsq.data(), k, first, uniforms.data(), trials,
+                        n_threads, centers.mutable_data(), indices.mutable_data(),
+                        [&] { return !(stopped = !check()); });
+    }
+    Interrupter::raise_if_stopped(stopped);
+    return py::make_tuple(centers, indices);
+}
+
+template <typename T, class View>
+py::array distances_impl(const View &X, const carray<T> &centers, bool squared,
+                         int n_threads) {
+    const i64 k = static_cast<i64>(centers.shape(0));
+    if (centers.ndim() != 2 || static_cast<i64>(centers.shape(1)) != X.d)
+        throw std::invalid_argument("centers have the wrong shape");
+    carray<T> out({X.n, k});
+    {
+        py::gil_scoped_release nogil;
+        euclidean_to_centers(X, centers.data(), k, !squared, n_threads,
+                             out.mutable_data());
+    }
+    return out;
+}
+
+template <class View> py::array row_norms_impl(const View &X, int n_threads) {
+    py::array_t<double> out(X.n);
+    {
+        py::gil_scoped_release nogil;
+        row_norms_sq(X, n_threads, out.mutable_data());
+    }
+    return out;
+}
+
+// Registers one dtype. Dense functions take X; the *_csr twins take (data, indices,
+// indptr, n_cols).
+template <typename T> void register_dtype(py::module_ &m) {
+    using A = carray<T>;
+    using I = carray<std::int32_t>;
+    m.def(
+        "lloyd",
+        [](const A &X, const A &w, const A &c, i64 max_iter, double tol, int nt,
+           py::object cb) {
+            return lloyd_impl<T>(dense_view(X), w, c, max_iter, tol, nt, std::move(cb));
+        },
+        py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
+        py::arg("centers").noconvert(), py::arg("max_iter"), py::arg("tol"),
+        py::arg("n_threads"), py::arg("on_iter") = py::none(),
+        "Lloyd's algorithm from the given centres. Returns (centers, labels, inertia, "
+        "n_iter, strict).");
+    m.def(
+        "lloyd_csr",
+        [](const A &data, const I &ind, const I &ptr, i64 nc, const A &w, const A &c,
+           i64 max_iter, double tol, int nt, py::object cb) {
+            return lloyd_impl<T>(csr_view(data, ind, ptr, nc), w, c, max_iter, tol, nt,
+                                 std::move(cb));
+        },
+        py::arg("data").noconvert(), py::arg("indices").noconvert(),
+        py::arg("indptr").noconvert(), py::arg("n_cols"),
+        py::arg("sample_weight").noconvert(), py::arg("centers").noconvert(),
+        py::arg("max_iter"), py::arg("tol"), py::arg("n_threads"),
+        py::arg("on_iter") = py::none());
+    m.def(
+        "labels_inertia",
+        [](const A &X, const A &w, const A &c, int nt) {
+            return labels_inertia_impl<T>(dense_view(X), w, c, nt);
+        },
+        py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
+        py::arg("centers").noconvert(), py::arg("n_threads"),
+        "Nearest centre of every row and the weighted inertia: (labels, inertia).");
+    m.def(
+        "labels_inertia_csr",
+        [](const A &data, const I &ind, const I &ptr, i64 nc, const A &w, const A &c,
+           int nt) {
+            return labels_inertia_impl<T>(csr_view(data, ind, ptr, nc), w, c, nt);
+        },
+        py::arg("data").noconvert(), py::arg("indices").noconvert(),
+        py::arg("indptr").noconvert(), py::arg("n_cols"),
+        py::arg("sample_weight").noconvert(), py::arg("centers").noconvert(),
+        py::arg("n_threads"));
+    m.def(
+        "lloyd_block_stats",
+        [](const A &X, const A &w, const A &c, int nt) {
+            return block_stats_impl<T>(dense_view(X), w, c, nt);
+        },
+        py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
+        py::arg("centers").noconvert(), py::arg("n_threads"),
+        "Sufficient statistics of one Lloyd step on a block, in double: (sums, "
+        "weights, inertia, labels).");
+    m.def(
+        "lloyd_block_stats_csr",
+        [](const A &data, const I &ind, const I &ptr, i64 nc, const A &w, const A &c,
+           int nt) {
+            return block_stats_impl<T>(csr_view(data, ind, ptr, nc), w, c, nt);
+        },
+        py::arg("data").noconvert(), py::arg("indices").noconvert(),
+        py::arg("indptr").noconvert(), py::arg("n_cols"),
+        py::arg("sample_weight").noconvert(), py::arg("centers").noconvert(),
+        py::arg("n_threads"));
+    m.def(
+        "kmeans_plusplus",
+        [](const A &X, const A &w, const carray<double> &xsq, i64 k, i64 first,
+           const carray<double> &u, i64 trials, int nt) {
+            return plusplus_impl<T>(dense_view(X), w, xsq, k, first, u, trials, nt);
+        },
+        py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
+        py::arg("x_squared_norms").noconvert(), py::arg("n_clusters"), py::arg("first"),
+        py::arg("uniforms").noconvert(), py::arg("n_local_trials"),
+        py::arg("n_threads"),
+        "Greedy k-means++ driven by the given random draws: (centers, indices).");
+    m.def(
+        "kmeans_plusplus_csr",
+        [](const A &data, const I &ind, const I &ptr, i64 nc, const A &w,
+           const carray<double> &xsq, i64 k, i64 first, const carray<double> &u,
+           i64 trials, int nt) {
+            return plusplus_impl<T>(csr_view(data, ind, ptr, nc), w, xsq, k, first, u,
+                                    trials, nt);
+        },
+        py::arg("data").noconvert(), py::arg("indices").noconvert(),
+        py::arg("indptr").noconvert(), py::arg("n_cols"),
+        py::arg("sample_weight").noconvert(), py::arg("x_squared_norms").noconvert(),
+        py::arg("n_clusters"), py::arg("first"), py::arg("uniforms").noconvert(),
+        py::arg("n_local_trials"), py::arg("n_threads"));
+    m.def(
+        "distances",
+        [](const A &X, const A &c, bool squared, int nt) {
+            return distances_impl<T>(dense_view(X), c, squared, nt);
+        },
+        py::arg("X").noconvert(), py::arg("centers").noconvert(), py::arg("squared"),
+        py::arg("n_threads"),
+        "Euclidean distances of every row to every centre, from the differences in "
+        "double.");
+    m.def(
+        "distances_csr",
+        [](const A &data, const I &ind, const I &ptr, i64 nc, const A &c, bool squared,
+           int nt) {
+            return distances_impl<T>(csr_view(data, ind, ptr, nc), c, squared, nt);
+        },
+        py::arg("data").noconvert(), py::arg("indices").noconvert(),
+        py::arg("indptr").noconvert(), py::arg("n_cols"),
+        py::arg("centers").noconvert(), py::arg("squared"), py::arg("n_threads"));
+    m.def(
+        "row_norms",
+        [](const A &X, int nt) { return row_norms_impl(dense_view(X), nt); },
+        py::arg("X").noconvert(), py::arg("n_threads"),
+        "Squared Euclidean norm of every row, in double.");
+    m.def(
+        "row_norms_csr",
+        [](const A &data, const I &ind, const I &ptr, i64 nc, int nt) {
+            return row_norms_impl(csr_view(data, ind, ptr, nc), nt);
+        },
+        py::arg("data").noconvert(), py::arg("indices").noconvert(),
+        py::arg("indptr").noconvert(), py::arg("n_cols"), py::arg("n_threads"));
+}
+
+} // namespace
+
+void register_kmeans(py::module_ &m) {
+    register_dtype<float>(m);
+    register_dtype<double>(m);
+}
+
+} // namespace cc

@@ -1,0 +1,121 @@
+// dispatch.cpp - picks the kernel set for this CPU once, at first use.
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "kernels.hpp"
+
+namespace cc {
+namespace {
+
+bool cpu_has(Isa isa) {
+    switch (isa) {
+    case Isa::base:
+        return true;
+#if defined(CLUSTERCORE_X86_DISPATCH)
+    case Isa::avx2:
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case Isa::avx512:
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+#endif
+    default:
+        return false;
+    }
+}
+
+const char *isa_name(Isa isa) {
+    switch (isa) {
+    case Isa::avx2:
+        return "avx2";
+    case Isa::avx512:
+        return "avx512";
+    default:
+        return "base";
+    }
+}
+
+bool parse_isa(const char *name, Isa *out) {
+    for (Isa isa : {Isa::base, Isa::avx2, Isa::avx512}) {
+        if (std::strcmp(name, isa_name(isa)) == 0) {
+            *out = isa;
+            return true;
+        }
+    }
+    return false;
+}
+
+Isa best_isa() {
+    const char *env = std::getenv("CLUSTERCORE_SIMD");
+    Isa wanted;
+    if (env != nullptr && parse_isa(env, &wanted) && cpu_has(wanted))
+        return wanted;
+    for (Isa isa : {Isa::avx512, Isa::avx2}) {
+        if (cpu_has(isa))
+            return isa;
+    }
+    return Isa::base;
+}
+
+Isa &current() {
+    static Isa isa = best_isa();
+    return isa;
+}
+
+template <typename T>
+const KernelSet<T> &pick(Isa isa, const KernelSet<T> &b, const KernelSet<T> *a2,
+                         const KernelSet<T> *a5) {
+    if (isa == Isa::avx512 && a5 != nullptr)
+        return *a5;
+    if (isa == Isa::avx2 && a2 != nullptr)
+        return *a2;
+    return b;
+}
+
+} // namespace
+
+const KernelSet<float> &kernels_f32() {
+#if defined(CLUSTERCORE_X86_DISPATCH)
+    return pick<float>(current(), base::kernels_f32, &avx2::kernels_f32,
+                       &avx512::kernels_f32);
+#else
+    return base::kernels_f32;
+#endif
+}
+
+const KernelSet<double> &kernels_f64() {
+#if defined(CLUSTERCORE_X86_DISPATCH)
+    return pick<double>(current(), base::kernels_f64, &avx2::kernels_f64,
+                        &avx512::kernels_f64);
+#else
+    return base::kernels_f64;
+#endif
+}
+
+const char *selected_isa() {
+    return isa_name(current());
+}
+
+const char *available_isas() {
+    static const std::string names = [] {
+        std::string s;
+        for (Isa isa : {Isa::base, Isa::avx2, Isa::avx512}) {
+            if (!cpu_has(isa))
+                continue;
+            if (!s.empty())
+                s += ",";
+            s += isa_name(isa);
+        }
+        return s;
+    }();
+    return names.c_str();
+}
+
+bool select_isa(const char *name) {
+    Isa isa;
+    if (!parse_isa(name, &isa) || !cpu_has(isa))
+        return false;
+    current() = isa;
+    return true;
+}
+
+} // namespace cc

@@ -1,0 +1,17 @@
+// module.cpp - the clustercore._core extension: one register_<area> call per
+// bind_<area>.cpp.
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+
+namespace cc {
+void register_config(py::module_ &m);
+void register_kmeans(py::module_ &m);
+} // namespace cc
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "clustercore's C++ kernels. Use the estimators in clustercore, not this "
+              "module.";
+    cc::register_config(m);
+    cc::register_kmeans(m);
+}

@@ -1,0 +1,17 @@
+"""clustercore: fast, scikit-learn-compatible clustering with C++ kernels.
+
+Estimators match scikit-learn's API and results, release the GIL, stop on Ctrl-C and
+give bitwise-identical results for any number of threads.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from ._config import build_info, show_config
+from .kmeans import KMeans, k_means, kmeans_plusplus
+
+try:
+    __version__ = version("clustercore")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = ["KMeans", "build_info", "k_means", "kmeans_plusplus", "show_config"]
