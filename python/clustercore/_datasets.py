@@ -1,0 +1,23 @@
+"""The chapter's synthetic data sets, made locally (nothing is downloaded)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Chapter 9's five blobs: centres and standard deviations.
+BLOB_CENTERS = np.array(
+    [[0.2, 2.3], [-1.5, 2.3], [-2.8, 1.8], [-2.8, 2.8], [-2.8, 1.3]]
+)
+BLOB_STD = np.array([0.4, 0.3, 0.1, 0.1, 0.1])
+
+
+def chapter_blobs(n_samples=2000, random_state=7):
+    """The five blobs of chapter 9: X of shape (n_samples, 2) and the true labels."""
+    from sklearn.datasets import make_blobs
+
+    return make_blobs(
+        n_samples=n_samples,
+        centers=BLOB_CENTERS,
+        cluster_std=BLOB_STD,
+        random_state=random_state,
+    )

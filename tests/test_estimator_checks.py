@@ -1,0 +1,25 @@
+"""scikit-learn's own estimator checks, with only the exemptions it makes itself."""
+
+from clustercore import KMeans
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+# scikit-learn exempts KMeans from these two checks too: weights are not equivalent to
+# repeated samples because the random initialisation sees the data differently.
+EXPECTED_FAILURES = {
+    "KMeans": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "sample_weight is not equivalent to removing/repeating samples"
+        ),
+        "check_sample_weight_equivalence_on_sparse_data": (
+            "sample_weight is not equivalent to removing/repeating samples"
+        ),
+    }
+}
+
+
+@parametrize_with_checks(
+    [KMeans(n_clusters=2, n_init=2, max_iter=5)],
+    expected_failed_checks=lambda est: EXPECTED_FAILURES.get(type(est).__name__, {}),
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
