@@ -9,9 +9,19 @@
 namespace cc {
 namespace {
 
+// An optional origin: None, or a float64 vector of length d.
+const double *origin_ptr(const py::object &origin, i64 d) {
+    if (origin.is_none())
+        return nullptr;
+    auto arr = origin.cast<carray<double>>();
+    check_vector(arr, d, "origin");
+    return arr.data();
+}
+
 template <typename T, class View>
 py::tuple lloyd_impl(const View &X, const carray<T> &w, const carray<T> &centers_init,
-                     i64 max_iter, double tol, int n_threads, py::object on_iter) {
+                     i64 max_iter, double tol, const py::object &origin, int n_threads,
+                     py::object on_iter) {
     const i64 k = static_cast<i64>(centers_init.shape(0));
     if (centers_init.ndim() != 2 || static_cast<i64>(centers_init.shape(1)) != X.d ||
         k < 1)
@@ -28,6 +38,8 @@ py::tuple lloyd_impl(const View &X, const carray<T> &w, const carray<T> &centers
     p.max_iter = max_iter;
     p.tol = tol;
     p.n_threads = n_threads;
+    p.origin = origin_ptr(origin, X.d);
+    p.track_inertia = !on_iter.is_none();
     LloydResult r;
     {
         py::gil_scoped_release
@@ -42,35 +54,38 @@ py::tuple lloyd_impl(const View &X, const carray<T> &w, const carray<T> &centers
 
 template <typename T, class View>
 py::tuple labels_inertia_impl(const View &X, const carray<T> &w,
-                              const carray<T> &centers, int n_threads) {
+                              const carray<T> &centers, const py::object &origin,
+                              int n_threads) {
     const i64 k = static_cast<i64>(centers.shape(0));
     if (centers.ndim() != 2 || static_cast<i64>(centers.shape(1)) != X.d || k < 1)
         throw std::invalid_argument("centers have the wrong shape");
     check_vector(w, X.n, "sample_weight");
     carray<std::int32_t> labels(X.n);
+    const double *o = origin_ptr(origin, X.d);
     LloydStats stats;
     {
         py::gil_scoped_release nogil;
-        lloyd_pass(X, w.data(), centers.data(), k, labels.mutable_data(),
-                   Pass::assign_only, n_threads, stats);
+        lloyd_pass(X, w.data(), centers.data(), k, o, labels.mutable_data(),
+                   Pass::assign_only, true, n_threads, stats);
     }
     return py::make_tuple(labels, stats.inertia);
 }
 
 template <typename T, class View>
 py::tuple block_stats_impl(const View &X, const carray<T> &w, const carray<T> &centers,
-                           int n_threads) {
+                           const py::object &origin, int n_threads) {
     const i64 k = static_cast<i64>(centers.shape(0));
     if (centers.ndim() != 2 || static_cast<i64>(centers.shape(1)) != X.d || k < 1)
         throw std::invalid_argument("centers have the wrong shape");
     check_vector(w, X.n, "sample_weight");
     carray<std::int32_t> labels(X.n);
+    const double *o = origin_ptr(origin, X.d);
     LloydStats stats;
     {
         py::gil_scoped_release nogil;
         std::fill(labels.mutable_data(), labels.mutable_data() + X.n, std::int32_t(-1));
-        lloyd_pass(X, w.data(), centers.data(), k, labels.mutable_data(), Pass::full,
-                   n_threads, stats);
+        lloyd_pass(X, w.data(), centers.data(), k, o, labels.mutable_data(), Pass::full,
+                   true, n_threads, stats);
     }
     py::array_t<double> sums({k, X.d});
     py::array_t<double> weights(k);
@@ -81,8 +96,8 @@ py::tuple block_stats_impl(const View &X, const carray<T> &w, const carray<T> &c
 
 template <typename T, class View>
 py::tuple plusplus_impl(const View &X, const carray<T> &w, const carray<double> &xsq,
-                        i64 k, i64 first, const carray<double> &uniforms, i64 trials,
-                        int n_threads) {
+                        const py::object &origin, i64 k, i64 first,
+                        const carray<double> &uniforms, i64 trials, int n_threads) {
     check_vector(w, X.n, "sample_weight");
     check_vector(xsq, X.n, "x_squared_norms");
     if (k < 1 || k > X.n)
@@ -95,10 +110,11 @@ py::tuple plusplus_impl(const View &X, const carray<T> &w, const carray<double> 
     carray<T> centers({k, X.d});
     py::array_t<i64> indices(k);
     Interrupter check;
+    const double *o = origin_ptr(origin, X.d);
     bool stopped = false;
     {
         py::gil_scoped_release nogil;
-        kmeans_plusplus(X, w.data(), xsq.data(), k, first, uniforms.data(), trials,
+        kmeans_plusplus(X, w.data(), xsq.data(), o, k, first, uniforms.data(), trials,
                         n_threads, centers.mutable_data(), indices.mutable_data(),
                         [&] { return !(stopped = !check()); });
     }
@@ -121,56 +137,78 @@ py::array distances_impl(const View &X, const carray<T> &centers, bool squared,
     return out;
 }
 
-template <class View> py::array row_norms_impl(const View &X, int n_threads) {
+template <class View>
+py::array row_norms_impl(const View &X, const py::object &origin, int n_threads) {
     py::array_t<double> out(X.n);
+    const double *o = origin_ptr(origin, X.d);
     {
         py::gil_scoped_release nogil;
-        row_norms_sq(X, n_threads, out.mutable_data());
+        row_norms_sq(X, o, n_threads, out.mutable_data());
     }
     return out;
 }
 
-// Registers one dtype. Dense functions take X; the *_csr twins take (data, indices,
-// indptr, n_cols).
+template <typename T>
+py::tuple mean_var_impl(const carray<T> &X, bool want_var, int n_threads) {
+    const Dense<T> v = dense_view(X);
+    py::array_t<double> mean(v.d), var(v.d);
+    {
+        py::gil_scoped_release nogil;
+        column_mean_var(v, want_var, n_threads, mean.mutable_data(),
+                        var.mutable_data());
+    }
+    if (!want_var)
+        return py::make_tuple(mean, py::none());
+    return py::make_tuple(mean, var);
+}
+
+// Registers one dtype. Dense functions take X and an optional origin (float64, length
+// d: the point the centres are packed relative to, normally the column means); the
+// *_csr twins take (data, indices, indptr, n_cols) and no origin.
 template <typename T> void register_dtype(py::module_ &m) {
     using A = carray<T>;
     using I = carray<std::int32_t>;
+    using D = carray<double>;
+    const py::none none;
     m.def(
         "lloyd",
-        [](const A &X, const A &w, const A &c, i64 max_iter, double tol, int nt,
-           py::object cb) {
-            return lloyd_impl<T>(dense_view(X), w, c, max_iter, tol, nt, std::move(cb));
+        [](const A &X, const A &w, const A &c, i64 max_iter, double tol,
+           const py::object &origin, int nt, py::object cb) {
+            return lloyd_impl<T>(dense_view(X), w, c, max_iter, tol, origin, nt,
+                                 std::move(cb));
         },
         py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
         py::arg("centers").noconvert(), py::arg("max_iter"), py::arg("tol"),
-        py::arg("n_threads"), py::arg("on_iter") = py::none(),
-        "Lloyd's algorithm from the given centres. Returns (centers, labels, inertia, "
-        "n_iter, strict).");
+        py::arg("origin"), py::arg("n_threads"), py::arg("on_iter") = none,
+        "Lloyd's algorithm from the given centres. on_iter(iter, inertia, shift, "
+        "n_changed) runs "
+        "after every iteration. Returns (centers, labels, inertia, n_iter, strict).");
     m.def(
         "lloyd_csr",
         [](const A &data, const I &ind, const I &ptr, i64 nc, const A &w, const A &c,
            i64 max_iter, double tol, int nt, py::object cb) {
-            return lloyd_impl<T>(csr_view(data, ind, ptr, nc), w, c, max_iter, tol, nt,
-                                 std::move(cb));
+            return lloyd_impl<T>(csr_view(data, ind, ptr, nc), w, c, max_iter, tol,
+                                 py::none(), nt, std::move(cb));
         },
         py::arg("data").noconvert(), py::arg("indices").noconvert(),
         py::arg("indptr").noconvert(), py::arg("n_cols"),
         py::arg("sample_weight").noconvert(), py::arg("centers").noconvert(),
         py::arg("max_iter"), py::arg("tol"), py::arg("n_threads"),
-        py::arg("on_iter") = py::none());
+        py::arg("on_iter") = none);
     m.def(
         "labels_inertia",
-        [](const A &X, const A &w, const A &c, int nt) {
-            return labels_inertia_impl<T>(dense_view(X), w, c, nt);
+        [](const A &X, const A &w, const A &c, const py::object &origin, int nt) {
+            return labels_inertia_impl<T>(dense_view(X), w, c, origin, nt);
         },
         py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
-        py::arg("centers").noconvert(), py::arg("n_threads"),
+        py::arg("centers").noconvert(), py::arg("origin"), py::arg("n_threads"),
         "Nearest centre of every row and the weighted inertia: (labels, inertia).");
     m.def(
         "labels_inertia_csr",
         [](const A &data, const I &ind, const I &ptr, i64 nc, const A &w, const A &c,
            int nt) {
-            return labels_inertia_impl<T>(csr_view(data, ind, ptr, nc), w, c, nt);
+            return labels_inertia_impl<T>(csr_view(data, ind, ptr, nc), w, c,
+                                          py::none(), nt);
         },
         py::arg("data").noconvert(), py::arg("indices").noconvert(),
         py::arg("indptr").noconvert(), py::arg("n_cols"),
@@ -178,18 +216,19 @@ template <typename T> void register_dtype(py::module_ &m) {
         py::arg("n_threads"));
     m.def(
         "lloyd_block_stats",
-        [](const A &X, const A &w, const A &c, int nt) {
-            return block_stats_impl<T>(dense_view(X), w, c, nt);
+        [](const A &X, const A &w, const A &c, const py::object &origin, int nt) {
+            return block_stats_impl<T>(dense_view(X), w, c, origin, nt);
         },
         py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
-        py::arg("centers").noconvert(), py::arg("n_threads"),
+        py::arg("centers").noconvert(), py::arg("origin"), py::arg("n_threads"),
         "Sufficient statistics of one Lloyd step on a block, in double: (sums, "
         "weights, inertia, labels).");
     m.def(
         "lloyd_block_stats_csr",
         [](const A &data, const I &ind, const I &ptr, i64 nc, const A &w, const A &c,
            int nt) {
-            return block_stats_impl<T>(csr_view(data, ind, ptr, nc), w, c, nt);
+            return block_stats_impl<T>(csr_view(data, ind, ptr, nc), w, c, py::none(),
+                                       nt);
         },
         py::arg("data").noconvert(), py::arg("indices").noconvert(),
         py::arg("indptr").noconvert(), py::arg("n_cols"),
@@ -197,22 +236,23 @@ template <typename T> void register_dtype(py::module_ &m) {
         py::arg("n_threads"));
     m.def(
         "kmeans_plusplus",
-        [](const A &X, const A &w, const carray<double> &xsq, i64 k, i64 first,
-           const carray<double> &u, i64 trials, int nt) {
-            return plusplus_impl<T>(dense_view(X), w, xsq, k, first, u, trials, nt);
+        [](const A &X, const A &w, const D &xsq, const py::object &origin, i64 k,
+           i64 first, const D &u, i64 trials, int nt) {
+            return plusplus_impl<T>(dense_view(X), w, xsq, origin, k, first, u, trials,
+                                    nt);
         },
         py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
-        py::arg("x_squared_norms").noconvert(), py::arg("n_clusters"), py::arg("first"),
-        py::arg("uniforms").noconvert(), py::arg("n_local_trials"),
-        py::arg("n_threads"),
-        "Greedy k-means++ driven by the given random draws: (centers, indices).");
+        py::arg("x_squared_norms").noconvert(), py::arg("origin"),
+        py::arg("n_clusters"), py::arg("first"), py::arg("uniforms").noconvert(),
+        py::arg("n_local_trials"), py::arg("n_threads"),
+        "Greedy k-means++ driven by the given random draws: (centers, indices). "
+        "x_squared_norms are ||x - origin||^2.");
     m.def(
         "kmeans_plusplus_csr",
-        [](const A &data, const I &ind, const I &ptr, i64 nc, const A &w,
-           const carray<double> &xsq, i64 k, i64 first, const carray<double> &u,
-           i64 trials, int nt) {
-            return plusplus_impl<T>(csr_view(data, ind, ptr, nc), w, xsq, k, first, u,
-                                    trials, nt);
+        [](const A &data, const I &ind, const I &ptr, i64 nc, const A &w, const D &xsq,
+           i64 k, i64 first, const D &u, i64 trials, int nt) {
+            return plusplus_impl<T>(csr_view(data, ind, ptr, nc), w, xsq, py::none(), k,
+                                    first, u, trials, nt);
         },
         py::arg("data").noconvert(), py::arg("indices").noconvert(),
         py::arg("indptr").noconvert(), py::arg("n_cols"),
@@ -239,16 +279,25 @@ template <typename T> void register_dtype(py::module_ &m) {
         py::arg("centers").noconvert(), py::arg("squared"), py::arg("n_threads"));
     m.def(
         "row_norms",
-        [](const A &X, int nt) { return row_norms_impl(dense_view(X), nt); },
-        py::arg("X").noconvert(), py::arg("n_threads"),
-        "Squared Euclidean norm of every row, in double.");
+        [](const A &X, const py::object &origin, int nt) {
+            return row_norms_impl(dense_view(X), origin, nt);
+        },
+        py::arg("X").noconvert(), py::arg("origin"), py::arg("n_threads"),
+        "||x - origin||^2 of every row, in double.");
     m.def(
         "row_norms_csr",
         [](const A &data, const I &ind, const I &ptr, i64 nc, int nt) {
-            return row_norms_impl(csr_view(data, ind, ptr, nc), nt);
+            return row_norms_impl(csr_view(data, ind, ptr, nc), py::none(), nt);
         },
         py::arg("data").noconvert(), py::arg("indices").noconvert(),
         py::arg("indptr").noconvert(), py::arg("n_cols"), py::arg("n_threads"));
+    m.def(
+        "column_mean_var",
+        [](const A &X, bool want_var, int nt) {
+            return mean_var_impl<T>(X, want_var, nt);
+        },
+        py::arg("X").noconvert(), py::arg("want_var"), py::arg("n_threads"),
+        "Column means and population variances (None unless want_var), in double.");
 }
 
 } // namespace

@@ -1,18 +1,23 @@
 // kernels.hpp - the distance kernels behind every k-means step, one set per instruction
 // set.
 //
-// A "tile" is up to kTileRows consecutive rows of a dense row-major matrix X. Centres
-// are packed into panels of P = panel_width centres: panel p holds, for each feature j,
-// the P values C[p*P + l][j] (l = 0..P-1) contiguously, zero for the padding centres
-// past k. cnorm holds
-// ||c||^2 for each packed centre, +inf for padding, so a padding centre never wins.
+// A "tile" is up to kTileRows consecutive rows of a dense row-major matrix X. For a row
+// x and a centre c, the kernels compute the partial squared distance
+//     D(x, c) = cnorm[c] - 2 x.c'
+// where c' is the packed (usually centred) centre and cnorm[c] its constant term;
+// callers set c' = c - o and cnorm[c] = ||c - o||^2 + 2 o.(c - o) for an origin o (the
+// data mean), so that D(x, c) = ||x - c||^2 - ||x - o||^2: the argmin over c is
+// unchanged, and no large common offset of the data is squared. Features are summed in
+// order j = 0..d-1, so the value of D(x, c) depends only on x, c and the instruction
+// set: never on the row's place in the tile, the layout chosen, or the thread count.
 //
-// For a row x and a centre c, the kernels compute the partial squared distance
-//     D(x, c) = ||c||^2 - 2 x.c          (||x||^2 omitted: it does not change the
-//     argmin)
-// with the features summed in order j = 0..d-1. The value of D(x, c) depends only on x,
-// c and the instruction set, never on the row's position in the tile or on the thread
-// count.
+// Layouts of the packed centres:
+//   rows   (d <= max_row_features): each SIMD lane holds one row of X; centres are read
+//   from
+//          `centers` (k x d row-major) and cnorm (k values) one at a time.
+//   narrow / wide: lanes hold centres. Panels of P = lanes (narrow) or 2 * lanes (wide)
+//          centres: panel p holds, for each feature j, the P values c'[p*P + l][j]
+//          contiguously, zero for padding centres past k, whose cnorm is +inf.
 #pragma once
 
 #include <cstdint>
@@ -21,26 +26,40 @@ namespace cc {
 
 constexpr std::int64_t kTileRows = 256;
 
+enum class Layout { rows, narrow, wide };
+
 template <typename T> struct TileArgs {
     const T *x;               // in: first row of the tile
     std::int64_t ldx;         // in: row stride of x, in elements
     std::int64_t m;           // in: rows in the tile, 1..kTileRows
     std::int64_t d;           // in: features
-    const T *panels;          // in: packed centres, n_panels * d * P
-    const T *cnorm;           // in: n_panels * P squared norms (+inf for padding)
-    std::int64_t k;           // in: real centres (<= n_panels * P)
-    std::int64_t n_panels;    // in
+    Layout layout;            // in: how the centres are packed
+    const T *centers;         // in: rows layout: k x d centres c'
+    const T *panels;          // in: panel layouts: n_panels * d * P
+    const T *cnorm;           // in: constant terms (rows: k; panels: n_panels * P)
+    std::int64_t k;           // in: real centres
+    std::int64_t n_panels;    // in: panel layouts
     std::int64_t panel_block; // in: panels processed together for cache reuse (>= 1)
 };
 
 // Function table of one instruction set.
 template <typename T> struct KernelSet {
     const char *isa;
-    int panel_width;
+    int lanes;            // SIMD lanes of T
+    int max_row_features; // largest d the rows layout takes
     // labels[r] = smallest index c minimising D(x_r, c).
     void (*assign)(const TileArgs<T> &a, std::int32_t *labels);
     // out[r * ldo + c] = D(x_r, c) for c < k.
     void (*partial_distances)(const TileArgs<T> &a, T *out, std::int64_t ldo);
+    // sums[labels[r] * d + j] += w[r] * x[r][j]; wsum[labels[r]] += w[r]; in double.
+    void (*accumulate)(const T *x, std::int64_t ldx, std::int64_t m, std::int64_t d,
+                       const std::int32_t *labels, const T *w, double *sums,
+                       double *wsum);
+    // out[r] = ||x_r - ref_r||^2 in double; ref_r = centers[labels[r]] if labels, else
+    // the origin (double; null means zero).
+    void (*sqdist)(const T *x, std::int64_t ldx, std::int64_t m, std::int64_t d,
+                   const T *centers, const std::int32_t *labels, const double *origin,
+                   double *out);
 };
 
 // Instruction sets compiled into this build, in order of preference.

@@ -15,6 +15,7 @@
 // among exact ties.
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "kernels.hpp"
 
@@ -47,13 +48,30 @@ template <> struct VT<float> {
     static constexpr int W = CC_VBYTES / 4;
 };
 
-constexpr int kRows = 6;    // R: rows per micro-tile
-constexpr int kVectors = 2; // NV: vectors of centres per panel
+// R x NV register blocks: NV = 2 for wide panels (12 accumulators), NV = 1 for narrow
+// ones.
+template <int NV> struct Block;
+template <> struct Block<2> {
+    static constexpr int rows = 6;
+};
+template <> struct Block<1> {
+    static constexpr int rows = 8;
+};
 
 template <typename V, typename T> inline V load(const T *p) {
     V v;
     std::memcpy(&v, p, sizeof(V));
     return v;
+}
+
+template <typename V, typename T> inline void store(T *p, V v) {
+    std::memcpy(p, &v, sizeof(V));
+}
+
+// All lanes = x. "x - 0" is exact for every x (-0.0 included), so the compiler folds it
+// into one broadcast; "V{} + x" would keep a scalar add of +0.0 on the critical path.
+template <typename V, typename T> inline V splat(T x) {
+    return x - V{};
 }
 
 template <typename V, typename I> inline V select(I mask, V a, V b) {
@@ -67,29 +85,49 @@ template <typename T> inline typename VT<T>::I lane_iota() {
     return v;
 }
 
+// W consecutive values of type T widened to a vector of W doubles... for T = double a
+// plain load; for float, the W floats of a half-width vector converted.
+typedef float f32h __attribute__((vector_size(CC_VBYTES / 2)));
+inline f64v load_f64(const double *p) {
+    return load<f64v>(p);
+}
+inline f64v load_f64(const float *p) {
+    return __builtin_convertvector(load<f32h>(p), f64v);
+}
+constexpr int kW64 = CC_VBYTES / 8;
+
+inline double hsum(f64v v) {
+    double s = 0;
+    for (int l = 0; l < kW64; ++l)
+        s += v[l];
+    return s;
+}
+
+// ---------------------------------------------------------------- centres in lanes
+
 // acc[r][v] = sum_j x[r][j] * panel[j][v*W .. v*W+W)
-template <typename T, int R>
+template <typename T, int R, int NV>
 inline void dot_block(const T *x, i64 ldx, i64 d, const T *panel,
-                      typename VT<T>::V (&acc)[R][kVectors]) {
+                      typename VT<T>::V (&acc)[R][NV]) {
     using V = typename VT<T>::V;
     constexpr int W = VT<T>::W;
-    constexpr int P = W * kVectors;
+    constexpr int P = W * NV;
     for (int r = 0; r < R; ++r)
-        for (int v = 0; v < kVectors; ++v)
+        for (int v = 0; v < NV; ++v)
             acc[r][v] = V{};
     for (i64 j = 0; j < d; ++j) {
-        V c[kVectors];
-        for (int v = 0; v < kVectors; ++v)
+        V c[NV];
+        for (int v = 0; v < NV; ++v)
             c[v] = load<V>(panel + j * P + v * W);
         for (int r = 0; r < R; ++r) {
-            V xb = V{} + x[r * ldx + j];
-            for (int v = 0; v < kVectors; ++v)
+            V xb = splat<V>(x[r * ldx + j]);
+            for (int v = 0; v < NV; ++v)
                 acc[r][v] += xb * c[v];
         }
     }
 }
 
-template <typename T, int R>
+template <typename T, int R, int NV>
 inline void micro_assign(const T *x, i64 ldx, i64 d, const T *panel, const T *cn,
                          i64 base, typename VT<T>::V *best,
                          typename VT<T>::I *best_idx) {
@@ -97,10 +135,10 @@ inline void micro_assign(const T *x, i64 ldx, i64 d, const T *panel, const T *cn
     using I = typename VT<T>::I;
     using S = typename VT<T>::S;
     constexpr int W = VT<T>::W;
-    V acc[R][kVectors];
-    dot_block<T, R>(x, ldx, d, panel, acc);
+    V acc[R][NV];
+    dot_block<T, R, NV>(x, ldx, d, panel, acc);
     const I iota = lane_iota<T>();
-    for (int v = 0; v < kVectors; ++v) {
+    for (int v = 0; v < NV; ++v) {
         const V cnv = load<V>(cn + v * W);
         const I idx = iota + static_cast<S>(base + v * W);
         for (int r = 0; r < R; ++r) {
@@ -112,14 +150,14 @@ inline void micro_assign(const T *x, i64 ldx, i64 d, const T *panel, const T *cn
     }
 }
 
-template <typename T, int R>
+template <typename T, int R, int NV>
 inline void micro_distances(const T *x, i64 ldx, i64 d, const T *panel, const T *cn,
                             i64 n_valid, T *out, i64 ldo) {
     using V = typename VT<T>::V;
     constexpr int W = VT<T>::W;
-    V acc[R][kVectors];
-    dot_block<T, R>(x, ldx, d, panel, acc);
-    for (int v = 0; v < kVectors; ++v) {
+    V acc[R][NV];
+    dot_block<T, R, NV>(x, ldx, d, panel, acc);
+    for (int v = 0; v < NV; ++v) {
         const V cnv = load<V>(cn + v * W);
         i64 lanes = n_valid - v * W;
         if (lanes <= 0)
@@ -134,55 +172,41 @@ inline void micro_distances(const T *x, i64 ldx, i64 d, const T *panel, const T 
     }
 }
 
-template <typename T> void assign(const TileArgs<T> &a, std::int32_t *labels) {
+// Calls f(integral_constant<rr>) for rr = rows (1..R) with a compile-time row count.
+template <int R, class F> inline void with_rows(i64 rows, F &&f) {
+    if constexpr (R > 1) {
+        if (rows < R)
+            return with_rows<R - 1>(rows, f);
+    }
+    f(std::integral_constant<int, R>{});
+}
+
+template <typename T, int NV>
+void assign_panels(const TileArgs<T> &a, std::int32_t *labels) {
     using V = typename VT<T>::V;
     using I = typename VT<T>::I;
     constexpr int W = VT<T>::W;
-    constexpr int P = W * kVectors;
+    constexpr int P = W * NV;
+    constexpr int R = Block<NV>::rows;
     alignas(64) V best[kTileRows];
     alignas(64) I best_idx[kTileRows];
     const T inf = __builtin_inf();
     for (i64 r = 0; r < a.m; ++r) {
-        best[r] = V{} + inf;
+        best[r] = splat<V>(inf);
         best_idx[r] = I{};
     }
     const i64 panel_size = a.d * P;
     for (i64 p0 = 0; p0 < a.n_panels; p0 += a.panel_block) {
         const i64 p1 =
             p0 + a.panel_block < a.n_panels ? p0 + a.panel_block : a.n_panels;
-        for (i64 r0 = 0; r0 < a.m; r0 += kRows) {
-            const i64 rr = a.m - r0 < kRows ? a.m - r0 : kRows;
+        for (i64 r0 = 0; r0 < a.m; r0 += R) {
             const T *xr = a.x + r0 * a.ldx;
-            for (i64 p = p0; p < p1; ++p) {
-                const T *panel = a.panels + p * panel_size;
-                const T *cn = a.cnorm + p * P;
-                switch (rr) {
-                case 6:
-                    micro_assign<T, 6>(xr, a.ldx, a.d, panel, cn, p * P, best + r0,
-                                       best_idx + r0);
-                    break;
-                case 5:
-                    micro_assign<T, 5>(xr, a.ldx, a.d, panel, cn, p * P, best + r0,
-                                       best_idx + r0);
-                    break;
-                case 4:
-                    micro_assign<T, 4>(xr, a.ldx, a.d, panel, cn, p * P, best + r0,
-                                       best_idx + r0);
-                    break;
-                case 3:
-                    micro_assign<T, 3>(xr, a.ldx, a.d, panel, cn, p * P, best + r0,
-                                       best_idx + r0);
-                    break;
-                case 2:
-                    micro_assign<T, 2>(xr, a.ldx, a.d, panel, cn, p * P, best + r0,
-                                       best_idx + r0);
-                    break;
-                default:
-                    micro_assign<T, 1>(xr, a.ldx, a.d, panel, cn, p * P, best + r0,
-                                       best_idx + r0);
-                    break;
-                }
-            }
+            with_rows<R>(a.m - r0, [&](auto rr) {
+                for (i64 p = p0; p < p1; ++p)
+                    micro_assign<T, decltype(rr)::value, NV>(
+                        xr, a.ldx, a.d, a.panels + p * panel_size, a.cnorm + p * P,
+                        p * P, best + r0, best_idx + r0);
+            });
         }
     }
     for (i64 r = 0; r < a.m; ++r) {
@@ -200,38 +224,206 @@ template <typename T> void assign(const TileArgs<T> &a, std::int32_t *labels) {
     }
 }
 
-template <typename T> void partial_distances(const TileArgs<T> &a, T *out, i64 ldo) {
-    constexpr int P = VT<T>::W * kVectors;
+template <typename T, int NV>
+void distances_panels(const TileArgs<T> &a, T *out, i64 ldo) {
+    constexpr int P = VT<T>::W * NV;
+    constexpr int R = Block<NV>::rows;
     const i64 panel_size = a.d * P;
-    for (i64 r0 = 0; r0 < a.m; r0 += kRows) {
-        const i64 rr = a.m - r0 < kRows ? a.m - r0 : kRows;
+    for (i64 r0 = 0; r0 < a.m; r0 += R) {
         const T *xr = a.x + r0 * a.ldx;
-        for (i64 p = 0; p < a.n_panels; ++p) {
-            const T *panel = a.panels + p * panel_size;
-            const T *cn = a.cnorm + p * P;
-            T *o = out + r0 * ldo + p * P;
-            const i64 nv = a.k - p * P;
-            switch (rr) {
-            case 6:
-                micro_distances<T, 6>(xr, a.ldx, a.d, panel, cn, nv, o, ldo);
-                break;
-            case 5:
-                micro_distances<T, 5>(xr, a.ldx, a.d, panel, cn, nv, o, ldo);
-                break;
-            case 4:
-                micro_distances<T, 4>(xr, a.ldx, a.d, panel, cn, nv, o, ldo);
-                break;
-            case 3:
-                micro_distances<T, 3>(xr, a.ldx, a.d, panel, cn, nv, o, ldo);
-                break;
-            case 2:
-                micro_distances<T, 2>(xr, a.ldx, a.d, panel, cn, nv, o, ldo);
-                break;
-            default:
-                micro_distances<T, 1>(xr, a.ldx, a.d, panel, cn, nv, o, ldo);
-                break;
+        with_rows<R>(a.m - r0, [&](auto rr) {
+            for (i64 p = 0; p < a.n_panels; ++p)
+                micro_distances<T, decltype(rr)::value, NV>(
+                    xr, a.ldx, a.d, a.panels + p * panel_size, a.cnorm + p * P,
+                    a.k - p * P, out + r0 * ldo + p * P, ldo);
+        });
+    }
+}
+
+// ---------------------------------------------------------------- rows in lanes (small
+// d)
+//
+// For few features the tile is transposed so that each lane holds one row; centres are
+// broadcast one at a time from a.centers. Every lane then scans the centres in index
+// order with a strict comparison: no horizontal reduction, and ties still go to the
+// lowest index.
+
+constexpr int kRowVectors = 4; // row vectors in flight, to hide the FMA latency
+constexpr int kMaxRowFeatures = 16;
+
+// Calls emit(r0, xt) for each group of kRowVectors * W rows of the tile, where xt holds
+// the group transposed: xt[u][j] lane l = x[r0 + u*W + l][j] (zero past the tile's
+// end). The whole tile is transposed once through memory first, which is cheaper than
+// inserting lanes.
+template <typename T, class Emit>
+inline void rows_kernel(const TileArgs<T> &a, Emit &&emit) {
+    using V = typename VT<T>::V;
+    constexpr int W = VT<T>::W;
+    constexpr int G = W * kRowVectors;
+    constexpr i64 kPadded = (kTileRows + G - 1) / G * G;
+    alignas(64) T buf[kMaxRowFeatures * kPadded];
+    const i64 d = a.d, mp = (a.m + G - 1) / G * G;
+    for (i64 j = 0; j < d; ++j) {
+        T *row = buf + j * kPadded;
+        for (i64 r = 0; r < a.m; ++r)
+            row[r] = a.x[r * a.ldx + j];
+        for (i64 r = a.m; r < mp; ++r)
+            row[r] = T(0);
+    }
+    for (i64 r0 = 0; r0 < a.m; r0 += G) {
+        V xt[kRowVectors][kMaxRowFeatures];
+        for (int u = 0; u < kRowVectors; ++u)
+            for (i64 j = 0; j < d; ++j)
+                xt[u][j] = load<V>(buf + j * kPadded + r0 + u * W);
+        emit(r0, xt);
+    }
+}
+
+template <typename T> void assign_rows(const TileArgs<T> &a, std::int32_t *labels) {
+    using V = typename VT<T>::V;
+    using I = typename VT<T>::I;
+    using S = typename VT<T>::S;
+    constexpr int W = VT<T>::W;
+    const T inf = __builtin_inf();
+    const i64 d = a.d;
+    rows_kernel<T>(a, [&](i64 r0, V(&xt)[kRowVectors][kMaxRowFeatures]) {
+        V best[kRowVectors];
+        I best_idx[kRowVectors];
+        for (int u = 0; u < kRowVectors; ++u) {
+            best[u] = splat<V>(inf);
+            best_idx[u] = I{};
+        }
+        for (i64 c = 0; c < a.k; ++c) {
+            const T *cr = a.centers + c * d;
+            V acc[kRowVectors];
+            for (int u = 0; u < kRowVectors; ++u)
+                acc[u] = V{};
+            for (i64 j = 0; j < d; ++j) {
+                const V cj = splat<V>(cr[j]);
+                for (int u = 0; u < kRowVectors; ++u)
+                    acc[u] += xt[u][j] * cj;
+            }
+            const V cn = splat<V>(a.cnorm[c]);
+            const I ci = splat<I>(static_cast<S>(c));
+            for (int u = 0; u < kRowVectors; ++u) {
+                V dist = cn - (acc[u] + acc[u]);
+                I m = (I)(dist < best[u]);
+                best[u] = select(m, dist, best[u]);
+                best_idx[u] = select(m, ci, best_idx[u]);
             }
         }
+        alignas(64) S idx[W * kRowVectors];
+        for (int u = 0; u < kRowVectors; ++u)
+            store(idx + u * W, best_idx[u]);
+        const i64 n = a.m - r0 < W * kRowVectors ? a.m - r0 : W * kRowVectors;
+        for (i64 r = 0; r < n; ++r)
+            labels[r0 + r] = static_cast<std::int32_t>(idx[r]);
+    });
+}
+
+template <typename T> void distances_rows(const TileArgs<T> &a, T *out, i64 ldo) {
+    using V = typename VT<T>::V;
+    constexpr int W = VT<T>::W;
+    const i64 d = a.d;
+    rows_kernel<T>(a, [&](i64 r0, V(&xt)[kRowVectors][kMaxRowFeatures]) {
+        for (i64 c = 0; c < a.k; ++c) {
+            const T *cr = a.centers + c * d;
+            V acc[kRowVectors];
+            for (int u = 0; u < kRowVectors; ++u)
+                acc[u] = V{};
+            for (i64 j = 0; j < d; ++j) {
+                const V cj = splat<V>(cr[j]);
+                for (int u = 0; u < kRowVectors; ++u)
+                    acc[u] += xt[u][j] * cj;
+            }
+            const V cn = splat<V>(a.cnorm[c]);
+            alignas(64) T dist[W * kRowVectors];
+            for (int u = 0; u < kRowVectors; ++u)
+                store(dist + u * W, cn - (acc[u] + acc[u]));
+            const i64 n = a.m - r0 < W * kRowVectors ? a.m - r0 : W * kRowVectors;
+            for (i64 r = 0; r < n; ++r)
+                out[(r0 + r) * ldo + c] = dist[r];
+        }
+    });
+}
+
+template <typename T> void assign(const TileArgs<T> &a, std::int32_t *labels) {
+    if (a.layout == Layout::rows)
+        assign_rows<T>(a, labels);
+    else if (a.layout == Layout::narrow)
+        assign_panels<T, 1>(a, labels);
+    else
+        assign_panels<T, 2>(a, labels);
+}
+
+template <typename T> void partial_distances(const TileArgs<T> &a, T *out, i64 ldo) {
+    if (a.layout == Layout::rows)
+        distances_rows<T>(a, out, ldo);
+    else if (a.layout == Layout::narrow)
+        distances_panels<T, 1>(a, out, ldo);
+    else
+        distances_panels<T, 2>(a, out, ldo);
+}
+
+// ---------------------------------------------------------------- per-row double loops
+
+// sums[labels[r]*d + j] += w[r] * x[r][j]; wsum[labels[r]] += w[r].
+template <typename T>
+void accumulate(const T *x, i64 ldx, i64 m, i64 d, const std::int32_t *labels,
+                const T *w, double *sums, double *wsum) {
+    for (i64 r = 0; r < m; ++r) {
+        const T *xr = x + r * ldx;
+        const double wr = w[r];
+        double *s = sums + static_cast<i64>(labels[r]) * d;
+        const f64v wv = splat<f64v>(wr);
+        i64 j = 0;
+        for (; j + kW64 <= d; j += kW64)
+            store(s + j, load<f64v>(s + j) + wv * load_f64(xr + j));
+        for (; j < d; ++j)
+            s[j] += wr * static_cast<double>(xr[j]);
+        wsum[labels[r]] += wr;
+    }
+}
+
+// out[r] = sum_j (x[r][j] - ref_r[j])^2 in double, where ref_r = centers + labels[r]*d,
+// or origin (double, may be null for zero) when labels is null.
+template <typename T>
+void sqdist(const T *x, i64 ldx, i64 m, i64 d, const T *centers,
+            const std::int32_t *labels, const double *origin, double *out) {
+    for (i64 r = 0; r < m; ++r) {
+        const T *xr = x + r * ldx;
+        f64v acc = f64v{};
+        double tail = 0;
+        i64 j = 0;
+        if (labels != nullptr) {
+            const T *c = centers + static_cast<i64>(labels[r]) * d;
+            for (; j + kW64 <= d; j += kW64) {
+                const f64v diff = load_f64(xr + j) - load_f64(c + j);
+                acc += diff * diff;
+            }
+            for (; j < d; ++j) {
+                const double diff =
+                    static_cast<double>(xr[j]) - static_cast<double>(c[j]);
+                tail += diff * diff;
+            }
+        } else if (origin != nullptr) {
+            for (; j + kW64 <= d; j += kW64) {
+                const f64v diff = load_f64(xr + j) - load<f64v>(origin + j);
+                acc += diff * diff;
+            }
+            for (; j < d; ++j) {
+                const double diff = static_cast<double>(xr[j]) - origin[j];
+                tail += diff * diff;
+            }
+        } else {
+            for (; j + kW64 <= d; j += kW64) {
+                const f64v v = load_f64(xr + j);
+                acc += v * v;
+            }
+            for (; j < d; ++j)
+                tail += static_cast<double>(xr[j]) * xr[j];
+        }
+        out[r] = d >= kW64 ? hsum(acc) + tail : tail;
     }
 }
 
@@ -240,10 +432,12 @@ template <typename T> void partial_distances(const TileArgs<T> &a, T *out, i64 l
 
 } // namespace
 
-const KernelSet<float> kernels_f32 = {CC_STR(CC_ISA_NS), VT<float>::W * kVectors,
-                                      &assign<float>, &partial_distances<float>};
-const KernelSet<double> kernels_f64 = {CC_STR(CC_ISA_NS), VT<double>::W * kVectors,
-                                       &assign<double>, &partial_distances<double>};
+const KernelSet<float> kernels_f32 = {
+    CC_STR(CC_ISA_NS),         VT<float>::W,       kMaxRowFeatures, &assign<float>,
+    &partial_distances<float>, &accumulate<float>, &sqdist<float>};
+const KernelSet<double> kernels_f64 = {
+    CC_STR(CC_ISA_NS),          VT<double>::W,       kMaxRowFeatures, &assign<double>,
+    &partial_distances<double>, &accumulate<double>, &sqdist<double>};
 
 } // namespace CC_ISA_NS
 } // namespace cc

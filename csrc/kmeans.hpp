@@ -16,6 +16,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "kernels.hpp"
@@ -41,6 +42,9 @@ template <typename T> struct Csr {
     i64 n, d;
 };
 
+// Largest d for which the rows-in-lanes layout is used (measured: it wins up to 16).
+constexpr i64 kRowLayoutMaxFeatures = 8;
+
 template <typename T> inline const KernelSet<T> &kernels();
 template <> inline const KernelSet<float> &kernels<float>() {
     return kernels_f32();
@@ -49,37 +53,57 @@ template <> inline const KernelSet<double> &kernels<double>() {
     return kernels_f64();
 }
 
-// Centres packed for the tile kernels (layout in kernels.hpp), plus the plain row-major
-// copy and double squared norms that the scalar paths use.
+// Centres packed for the tile kernels (layouts in kernels.hpp), relative to an origin
+// (null: zero), plus the plain row-major centres and their double squared norms for the
+// CSR paths.
 template <typename T> struct PackedCenters {
     const T *rows = nullptr; // k x d, row-major, not owned
     i64 k = 0, d = 0, n_panels = 0, panel_block = 1;
-    int width = 1;
-    std::vector<T> panels, cnorm;
+    Layout layout = Layout::wide;
+    std::vector<T> packed, cnorm;
     std::vector<double> norm2;
 
-    void pack(const T *c, i64 k_, i64 d_) {
+    // The layout for k centres of d features: rows in lanes when d is small and k is
+    // not tiny, else centres in lanes, in one vector (narrow) when they fit.
+    static Layout choose(i64 k, i64 d) {
+        const KernelSet<T> &ks = kernels<T>();
+        if (d <= kRowLayoutMaxFeatures && d <= ks.max_row_features && k >= 4)
+            return Layout::rows;
+        return k <= ks.lanes ? Layout::narrow : Layout::wide;
+    }
+
+    void pack(const T *c, i64 k_, i64 d_, const double *origin, bool dense = true) {
         rows = c;
         k = k_;
         d = d_;
-        width = kernels<T>().panel_width;
-        n_panels = (k + width - 1) / width;
-        panels.assign(static_cast<size_t>(n_panels * d * width), T(0));
-        cnorm.assign(static_cast<size_t>(n_panels * width),
-                     std::numeric_limits<T>::infinity());
         norm2.assign(static_cast<size_t>(k), 0.0);
         for (i64 c0 = 0; c0 < k; ++c0) {
-            const i64 p = c0 / width, l = c0 % width;
-            T s = 0;
             double s2 = 0;
-            for (i64 j = 0; j < d; ++j) {
-                const T v = c[c0 * d + j];
-                panels[static_cast<size_t>((p * d + j) * width + l)] = v;
-                s += v * v;
-                s2 += static_cast<double>(v) * v;
-            }
-            cnorm[static_cast<size_t>(c0)] = s;
+            for (i64 j = 0; j < d; ++j)
+                s2 += static_cast<double>(c[c0 * d + j]) * c[c0 * d + j];
             norm2[static_cast<size_t>(c0)] = s2;
+        }
+        if (!dense)
+            return;
+        layout = choose(k, d);
+        const i64 width = layout == Layout::rows
+                              ? 1
+                              : (layout == Layout::narrow ? 1 : 2) * kernels<T>().lanes;
+        n_panels = (k + width - 1) / width;
+        packed.assign(static_cast<size_t>(n_panels * width * d), T(0));
+        cnorm.assign(static_cast<size_t>(n_panels * width),
+                     std::numeric_limits<T>::infinity());
+        for (i64 c0 = 0; c0 < k; ++c0) {
+            const i64 p = c0 / width, l = c0 % width;
+            double sq = 0, cross = 0;
+            for (i64 j = 0; j < d; ++j) {
+                const double o = origin != nullptr ? origin[j] : 0.0;
+                const T v = static_cast<T>(static_cast<double>(c[c0 * d + j]) - o);
+                packed[static_cast<size_t>((p * d + j) * width + l)] = v;
+                sq += static_cast<double>(v) * v;
+                cross += o * v;
+            }
+            cnorm[static_cast<size_t>(c0)] = static_cast<T>(sq + 2.0 * cross);
         }
         // Keep the panels a block streams through small enough to stay in L2.
         const i64 panel_bytes =
@@ -88,33 +112,47 @@ template <typename T> struct PackedCenters {
     }
 
     TileArgs<T> tile(const T *x, i64 ldx, i64 m) const {
-        return TileArgs<T>{x, ldx,      m,          d, panels.data(), cnorm.data(),
-                           k, n_panels, panel_block};
+        return TileArgs<T>{x,
+                           ldx,
+                           m,
+                           d,
+                           layout,
+                           packed.data(),
+                           packed.data(),
+                           cnorm.data(),
+                           k,
+                           n_panels,
+                           panel_block};
     }
 };
 
-// ---------------------------------------------------------------- per-row primitives
+// ---------------------------------------------------------------- tile primitives
+//
+// Overloads for Dense (SIMD kernels) and Csr (scalar loops) rows [r0, r0 + m).
 
-// labels[r] for rows [r0, r0 + m): the nearest centre, ties to the smallest index.
+// labels[r]: the nearest centre, ties to the smallest index.
 template <typename T>
 inline void tile_assign(const Dense<T> &X, const PackedCenters<T> &pc, i64 r0, i64 m,
                         std::int32_t *labels) {
     kernels<T>().assign(pc.tile(X.data + r0 * X.d, X.d, m), labels);
 }
 
+template <typename T> inline double csr_dot(const Csr<T> &X, i64 i, const T *c) {
+    double dot = 0;
+    for (std::int32_t p = X.indptr[i]; p < X.indptr[i + 1]; ++p)
+        dot += static_cast<double>(X.data[p]) * c[X.indices[p]];
+    return dot;
+}
+
 template <typename T>
 inline void tile_assign(const Csr<T> &X, const PackedCenters<T> &pc, i64 r0, i64 m,
                         std::int32_t *labels) {
     for (i64 r = 0; r < m; ++r) {
-        const i64 i = r0 + r;
         double best = std::numeric_limits<double>::infinity();
         std::int32_t arg = 0;
         for (i64 c = 0; c < pc.k; ++c) {
-            const T *crow = pc.rows + c * pc.d;
-            double dot = 0;
-            for (std::int32_t p = X.indptr[i]; p < X.indptr[i + 1]; ++p)
-                dot += static_cast<double>(X.data[p]) * crow[X.indices[p]];
-            const double dist = pc.norm2[static_cast<size_t>(c)] - 2.0 * dot;
+            const double dist = pc.norm2[static_cast<size_t>(c)] -
+                                2.0 * csr_dot(X, r0 + r, pc.rows + c * pc.d);
             if (dist < best) {
                 best = dist;
                 arg = static_cast<std::int32_t>(c);
@@ -124,12 +162,12 @@ inline void tile_assign(const Csr<T> &X, const PackedCenters<T> &pc, i64 r0, i64
     }
 }
 
-// out[r * ldo + c] = ||x_r - c||^2 for rows [r0, r0 + m) and all packed centres, in
-// double, clamped at 0. xsq holds ||x_i||^2.
+// out[r * ldo + c] = ||x_r - c||^2 for all packed centres, in double, clamped at 0,
+// where xsq[i] = ||x_i - origin||^2 for the origin the centres were packed with.
 template <typename T>
-inline void tile_sqdist(const Dense<T> &X, const double *xsq,
-                        const PackedCenters<T> &pc, i64 r0, i64 m, T *scratch,
-                        double *out, i64 ldo) {
+inline void tile_sqdist_all(const Dense<T> &X, const double *xsq,
+                            const PackedCenters<T> &pc, i64 r0, i64 m, T *scratch,
+                            double *out, i64 ldo) {
     kernels<T>().partial_distances(pc.tile(X.data + r0 * X.d, X.d, m), scratch, pc.k);
     for (i64 r = 0; r < m; ++r)
         for (i64 c = 0; c < pc.k; ++c)
@@ -138,56 +176,78 @@ inline void tile_sqdist(const Dense<T> &X, const double *xsq,
 }
 
 template <typename T>
-inline void tile_sqdist(const Csr<T> &X, const double *xsq, const PackedCenters<T> &pc,
-                        i64 r0, i64 m, T *, double *out, i64 ldo) {
+inline void tile_sqdist_all(const Csr<T> &X, const double *xsq,
+                            const PackedCenters<T> &pc, i64 r0, i64 m, T *, double *out,
+                            i64 ldo) {
+    for (i64 r = 0; r < m; ++r)
+        for (i64 c = 0; c < pc.k; ++c)
+            out[r * ldo + c] =
+                std::max(0.0, xsq[r0 + r] + pc.norm2[static_cast<size_t>(c)] -
+                                  2.0 * csr_dot(X, r0 + r, pc.rows + c * pc.d));
+}
+
+// out[r] = ||x_r - centers[labels[r]]||^2 from the differences, in double; cnorm2 =
+// ||c||^2.
+template <typename T>
+inline void tile_sqdist_labelled(const Dense<T> &X, i64 r0, i64 m, const T *centers,
+                                 const double *, const std::int32_t *labels,
+                                 double *out) {
+    kernels<T>().sqdist(X.data + r0 * X.d, X.d, m, X.d, centers, labels, nullptr, out);
+}
+
+template <typename T>
+inline void tile_sqdist_labelled(const Csr<T> &X, i64 r0, i64 m, const T *centers,
+                                 const double *cnorm2, const std::int32_t *labels,
+                                 double *out) {
     for (i64 r = 0; r < m; ++r) {
         const i64 i = r0 + r;
-        for (i64 c = 0; c < pc.k; ++c) {
-            const T *crow = pc.rows + c * pc.d;
-            double dot = 0;
-            for (std::int32_t p = X.indptr[i]; p < X.indptr[i + 1]; ++p)
-                dot += static_cast<double>(X.data[p]) * crow[X.indices[p]];
-            out[r * ldo + c] =
-                std::max(0.0, xsq[i] + pc.norm2[static_cast<size_t>(c)] - 2.0 * dot);
+        const T *c = centers + static_cast<i64>(labels[r]) * X.d;
+        double s = cnorm2[labels[r]];
+        for (std::int32_t p = X.indptr[i]; p < X.indptr[i + 1]; ++p) {
+            const double cj = c[X.indices[p]];
+            const double diff = static_cast<double>(X.data[p]) - cj;
+            s += diff * diff - cj * cj;
         }
+        out[r] = std::max(0.0, s);
     }
 }
 
-// ||x_i - c||^2 computed from the differences, in double. cnorm2 = ||c||^2 (CSR only).
+// sums[labels[r]] += w x_r, wsum[labels[r]] += w, in double.
 template <typename T>
-inline double row_sqdist(const Dense<T> &X, i64 i, const T *c, double) {
-    const T *x = X.data + i * X.d;
-    double s = 0;
-    for (i64 j = 0; j < X.d; ++j) {
-        const double diff = static_cast<double>(x[j]) - c[j];
-        s += diff * diff;
+inline void tile_accumulate(const Dense<T> &X, i64 r0, i64 m,
+                            const std::int32_t *labels, const T *w, double *sums,
+                            double *wsum) {
+    kernels<T>().accumulate(X.data + r0 * X.d, X.d, m, X.d, labels, w + r0, sums, wsum);
+}
+
+template <typename T>
+inline void tile_accumulate(const Csr<T> &X, i64 r0, i64 m, const std::int32_t *labels,
+                            const T *w, double *sums, double *wsum) {
+    for (i64 r = 0; r < m; ++r) {
+        const i64 i = r0 + r;
+        const double wi = w[i];
+        double *s = sums + static_cast<i64>(labels[r]) * X.d;
+        for (std::int32_t p = X.indptr[i]; p < X.indptr[i + 1]; ++p)
+            s[X.indices[p]] += wi * X.data[p];
+        wsum[labels[r]] += wi;
     }
-    return s;
+}
+
+// out[r] = ||x_r - origin||^2 in double (origin null: zero).
+template <typename T>
+inline void tile_norms(const Dense<T> &X, i64 r0, i64 m, const double *origin,
+                       double *out) {
+    kernels<T>().sqdist(X.data + r0 * X.d, X.d, m, X.d, nullptr, nullptr, origin, out);
 }
 
 template <typename T>
-inline double row_sqdist(const Csr<T> &X, i64 i, const T *c, double cnorm2) {
-    double s = cnorm2;
-    for (std::int32_t p = X.indptr[i]; p < X.indptr[i + 1]; ++p) {
-        const double cj = c[X.indices[p]];
-        const double diff = static_cast<double>(X.data[p]) - cj;
-        s += diff * diff - cj * cj;
+inline void tile_norms(const Csr<T> &X, i64 r0, i64 m, const double *, double *out) {
+    for (i64 r = 0; r < m; ++r) {
+        double s = 0;
+        for (std::int32_t p = X.indptr[r0 + r]; p < X.indptr[r0 + r + 1]; ++p)
+            s += static_cast<double>(X.data[p]) * X.data[p];
+        out[r] = s;
     }
-    return std::max(0.0, s);
-}
-
-// acc += w * x_i
-template <typename T>
-inline void row_axpy(const Dense<T> &X, i64 i, double w, double *acc) {
-    const T *x = X.data + i * X.d;
-    for (i64 j = 0; j < X.d; ++j)
-        acc[j] += w * x[j];
-}
-
-template <typename T>
-inline void row_axpy(const Csr<T> &X, i64 i, double w, double *acc) {
-    for (std::int32_t p = X.indptr[i]; p < X.indptr[i + 1]; ++p)
-        acc[X.indices[p]] += w * X.data[p];
 }
 
 template <typename T> inline void row_copy(const Dense<T> &X, i64 i, T *out) {
@@ -197,30 +257,105 @@ template <typename T> inline void row_copy(const Dense<T> &X, i64 i, T *out) {
 template <typename T> inline void row_copy(const Csr<T> &X, i64 i, T *out) {
     std::fill(out, out + X.d, T(0));
     for (std::int32_t p = X.indptr[i]; p < X.indptr[i + 1]; ++p)
-        out[X.indices[p]] = X.data[p];
+        out[X.indices[p]] += X.data[p];
+}
+
+inline std::vector<double> squared_norms(const double *c, i64 k, i64 d) {
+    std::vector<double> out(static_cast<size_t>(k));
+    for (i64 i = 0; i < k; ++i) {
+        double s = 0;
+        for (i64 j = 0; j < d; ++j)
+            s += c[i * d + j] * c[i * d + j];
+        out[static_cast<size_t>(i)] = s;
+    }
+    return out;
+}
+
+template <typename T>
+inline std::vector<double> squared_norms(const T *c, i64 k, i64 d) {
+    std::vector<double> wide(c, c + k * d);
+    return squared_norms(wide.data(), k, d);
+}
+
+// Rows per tile: up to kTileRows, fewer for wide rows so that a tile (read once by the
+// assignment kernel and again by the accumulation) stays in L2; then a multiple of 12
+// rows, the micro-kernels' row blocks.
+inline i64 tile_rows_for(i64 d, size_t elem_size) {
+    const i64 row_bytes = std::max<i64>(1, d * static_cast<i64>(elem_size));
+    const i64 fit = (i64(192) << 10) / row_bytes;
+    return fit >= kTileRows ? kTileRows : std::max<i64>(12, fit / 12 * 12);
 }
 
 // ---------------------------------------------------------------- block grid
 
-// Rows split into blocks of a whole number of tiles. The grid depends on n and on the
-// bytes of per-block state only; at most kMaxBlocks blocks and about kStateBudget bytes
-// of state.
+// Rows split into blocks of a whole number of tiles. The grid depends on the shape (n,
+// the tile rows and the bytes of per-block state) only: at most kMaxBlocks blocks and
+// about kStateBudget bytes of state.
 struct BlockGrid {
     static constexpr i64 kMaxBlocks = 64;
     static constexpr i64 kStateBudget = i64(64) << 20;
     i64 n = 0, rows = kTileRows, count = 0;
 
-    BlockGrid(i64 n_, i64 state_bytes_per_block) : n(n_) {
+    BlockGrid(i64 n_, i64 state_bytes_per_block, i64 tile_rows = kTileRows) : n(n_) {
         const i64 cap = std::max<i64>(
             1, std::min<i64>(kMaxBlocks,
                              kStateBudget / std::max<i64>(1, state_bytes_per_block)));
         const i64 want = (n + cap - 1) / cap;
-        rows = std::max<i64>(kTileRows, (want + kTileRows - 1) / kTileRows * kTileRows);
+        rows = std::max<i64>(tile_rows, (want + tile_rows - 1) / tile_rows * tile_rows);
         count = (n + rows - 1) / rows;
     }
     i64 begin(i64 b) const { return b * rows; }
     i64 end(i64 b) const { return std::min(n, (b + 1) * rows); }
 };
+
+// ---------------------------------------------------------------- column statistics
+
+// Column means and (population) variances, in double, two passes on a fixed block grid.
+template <typename T>
+void column_mean_var(const Dense<T> &X, bool want_var, int n_threads, double *mean,
+                     double *var) {
+    const i64 d = X.d;
+    const BlockGrid grid(X.n, d * static_cast<i64>(sizeof(double)));
+    std::vector<double> part(static_cast<size_t>(grid.count * d));
+    auto reduce = [&](double *out) {
+        for (i64 j = 0; j < d; ++j) {
+            double s = 0;
+            for (i64 b = 0; b < grid.count; ++b)
+                s += part[static_cast<size_t>(b * d + j)];
+            out[j] = s / static_cast<double>(X.n);
+        }
+    };
+    parallel_for(grid.count, n_threads, [&](i64 b) {
+        double *p = part.data() + b * d;
+        std::fill(p, p + d, 0.0);
+        for (i64 i = grid.begin(b); i < grid.end(b); ++i)
+            for (i64 j = 0; j < d; ++j)
+                p[j] += X.data[i * d + j];
+    });
+    reduce(mean);
+    if (!want_var)
+        return;
+    parallel_for(grid.count, n_threads, [&](i64 b) {
+        double *p = part.data() + b * d;
+        std::fill(p, p + d, 0.0);
+        for (i64 i = grid.begin(b); i < grid.end(b); ++i)
+            for (i64 j = 0; j < d; ++j) {
+                const double diff = X.data[i * d + j] - mean[j];
+                p[j] += diff * diff;
+            }
+    });
+    reduce(var);
+}
+
+// out[i] = ||x_i - origin||^2 in double (origin null: zero).
+template <class View>
+void row_norms_sq(const View &X, const double *origin, int n_threads, double *out) {
+    const i64 n_tiles = (X.n + kTileRows - 1) / kTileRows;
+    parallel_for(n_tiles, n_threads, [&](i64 t) {
+        const i64 r0 = t * kTileRows;
+        tile_norms(X, r0, std::min(kTileRows, X.n - r0), origin, out + r0);
+    });
+}
 
 // ---------------------------------------------------------------- Lloyd step
 
@@ -236,57 +371,56 @@ struct LloydStats {
 };
 
 enum class Pass {
-    full,        // assign labels, accumulate sums/weights and inertia
-    assign_only, // assign labels and inertia; sums/weights left empty
+    full,        // assign labels, accumulate sums/weights (and inertia if asked)
+    assign_only, // assign labels (and inertia if asked); sums/weights left empty
     inertia_only // labels are given; inertia only
 };
 
+// One pass over X against centres (k x d). origin: what the centres are packed relative
+// to (dense data only; null for zero). Inertia is computed when want_inertia (else 0).
 template <class View, typename T>
 void lloyd_pass(const View &X, const T *w, const T *centers, i64 k,
-                std::int32_t *labels, Pass pass, int n_threads, LloydStats &out) {
+                const double *origin, std::int32_t *labels, Pass pass,
+                bool want_inertia, int n_threads, LloydStats &out) {
     const i64 d = X.d;
     const bool accumulate = pass == Pass::full;
+    const bool assign = pass != Pass::inertia_only;
+    want_inertia = want_inertia || pass == Pass::inertia_only;
     const i64 slot = accumulate ? k * d + k : 0;
-    const BlockGrid grid(X.n, (slot + 2) * static_cast<i64>(sizeof(double)));
+    const i64 tile = tile_rows_for(d, sizeof(T));
+    const BlockGrid grid(X.n, (slot + 2) * static_cast<i64>(sizeof(double)), tile);
     PackedCenters<T> pc;
-    if (pass != Pass::inertia_only)
-        pc.pack(centers, k, d);
+    if (assign)
+        pc.pack(centers, k, d, origin, std::is_same<View, Dense<T>>::value);
     std::vector<double> block_state(static_cast<size_t>(grid.count * slot));
     std::vector<double> block_inertia(static_cast<size_t>(grid.count));
     std::vector<i64> block_changed(static_cast<size_t>(grid.count));
-    std::vector<double> cnorm2(static_cast<size_t>(k));
-    for (i64 c = 0; c < k; ++c) {
-        double s = 0;
-        for (i64 j = 0; j < d; ++j)
-            s += static_cast<double>(centers[c * d + j]) * centers[c * d + j];
-        cnorm2[static_cast<size_t>(c)] = s;
-    }
+    const std::vector<double> cnorm2 = squared_norms(centers, k, d);
 
     parallel_for(grid.count, n_threads, [&](i64 b) {
         double *sums = block_state.data() + b * slot;
         double *wsum = sums + k * d;
+        std::fill(sums, sums + slot, 0.0);
         double inertia = 0;
         i64 changed = 0;
         std::int32_t tile_labels[kTileRows];
-        for (i64 r0 = grid.begin(b); r0 < grid.end(b); r0 += kTileRows) {
-            const i64 m = std::min(kTileRows, grid.end(b) - r0);
-            if (pass != Pass::inertia_only)
+        double dist[kTileRows];
+        for (i64 r0 = grid.begin(b); r0 < grid.end(b); r0 += tile) {
+            const i64 m = std::min(tile, grid.end(b) - r0);
+            std::int32_t *lab = labels + r0;
+            if (assign) {
                 tile_assign(X, pc, r0, m, tile_labels);
-            for (i64 r = 0; r < m; ++r) {
-                const i64 i = r0 + r;
-                std::int32_t lab = labels[i];
-                if (pass != Pass::inertia_only) {
-                    changed += tile_labels[r] != lab;
-                    lab = tile_labels[r];
-                    labels[i] = lab;
+                for (i64 r = 0; r < m; ++r) {
+                    changed += tile_labels[r] != lab[r];
+                    lab[r] = tile_labels[r];
                 }
-                const double wi = w[i];
-                inertia += wi * row_sqdist(X, i, centers + lab * d,
-                                           cnorm2[static_cast<size_t>(lab)]);
-                if (accumulate) {
-                    row_axpy(X, i, wi, sums + lab * d);
-                    wsum[lab] += wi;
-                }
+            }
+            if (accumulate)
+                tile_accumulate(X, r0, m, lab, w, sums, wsum);
+            if (want_inertia) {
+                tile_sqdist_labelled(X, r0, m, centers, cnorm2.data(), lab, dist);
+                for (i64 r = 0; r < m; ++r)
+                    inertia += static_cast<double>(w[r0 + r]) * dist[r];
             }
         }
         block_inertia[static_cast<size_t>(b)] = inertia;
@@ -335,20 +469,13 @@ i64 relocate_empty_clusters(const View &X, const T *w, const T *centers_old, i64
             empty.push_back(c);
     if (empty.empty())
         return 0;
-    std::vector<double> cnorm2(static_cast<size_t>(k));
-    for (i64 c = 0; c < k; ++c) {
-        double s = 0;
-        for (i64 j = 0; j < d; ++j)
-            s += static_cast<double>(centers_old[c * d + j]) * centers_old[c * d + j];
-        cnorm2[static_cast<size_t>(c)] = s;
-    }
+    const std::vector<double> cnorm2 = squared_norms(centers_old, k, d);
     std::vector<double> dist(static_cast<size_t>(X.n));
-    const i64 chunk = 4096;
-    parallel_for((X.n + chunk - 1) / chunk, n_threads, [&](i64 t) {
-        for (i64 i = t * chunk; i < std::min(X.n, (t + 1) * chunk); ++i)
-            dist[static_cast<size_t>(i)] =
-                row_sqdist(X, i, centers_old + labels[i] * d,
-                           cnorm2[static_cast<size_t>(labels[i])]);
+    const i64 n_tiles = (X.n + kTileRows - 1) / kTileRows;
+    parallel_for(n_tiles, n_threads, [&](i64 t) {
+        const i64 r0 = t * kTileRows;
+        tile_sqdist_labelled(X, r0, std::min(kTileRows, X.n - r0), centers_old,
+                             cnorm2.data(), labels + r0, dist.data() + r0);
     });
     if (*std::max_element(dist.begin(), dist.end()) == 0)
         return 0;
@@ -361,7 +488,6 @@ i64 relocate_empty_clusters(const View &X, const T *w, const T *centers_old, i64
                                        db = dist[static_cast<size_t>(b)];
                           return da > db || (da == db && a < b);
                       });
-    std::vector<double> x(static_cast<size_t>(d));
     std::vector<T> row(static_cast<size_t>(d));
     for (i64 e = 0; e < n_far; ++e) {
         const i64 c_new = empty[static_cast<size_t>(e)];
@@ -409,12 +535,15 @@ void centers_from_stats(const LloydStats &s, i64 k, i64 d, T *centers) {
 struct LloydParams {
     i64 max_iter = 300;
     double tol = 0; // absolute: compared with the total squared centre shift
+    bool track_inertia = false; // compute the inertia of every iteration (for progress)
+    const double *origin = nullptr; // dense data: what centres are packed relative to
     int n_threads = 1;
 };
 
 struct IterInfo {
     i64 iter;       // 0-based
     double inertia; // objective of the new labels against the centres before the update
+                    // (NaN unless track_inertia)
     double shift;   // sum over centres of the squared move
     i64 n_changed;  // labels that changed in this iteration
 };
@@ -444,7 +573,8 @@ LloydResult lloyd_run(const View &X, const T *w, T *centers, i64 k,
     LloydStats stats;
     LloydResult res;
     for (i64 it = 0; it < p.max_iter; ++it) {
-        lloyd_pass(X, w, centers, k, labels, Pass::full, p.n_threads, stats);
+        lloyd_pass(X, w, centers, k, p.origin, labels, Pass::full, p.track_inertia,
+                   p.n_threads, stats);
         relocate_empty_clusters(X, w, centers, k, labels, p.n_threads, stats);
         std::copy(centers, centers + k * d, next.begin());
         centers_from_stats(stats, k, d, next.data());
@@ -456,8 +586,9 @@ LloydResult lloyd_run(const View &X, const T *w, T *centers, i64 k,
         }
         std::copy(next.begin(), next.end(), centers);
         res.n_iter = it + 1;
-        if (progress &&
-            !progress(IterInfo{it, stats.inertia, shift, stats.n_changed})) {
+        const double inertia =
+            p.track_inertia ? stats.inertia : std::numeric_limits<double>::quiet_NaN();
+        if (progress && !progress(IterInfo{it, inertia, shift, stats.n_changed})) {
             res.stopped = true;
             return res;
         }
@@ -468,8 +599,8 @@ LloydResult lloyd_run(const View &X, const T *w, T *centers, i64 k,
         if (shift <= p.tol)
             break;
     }
-    lloyd_pass(X, w, centers, k, labels,
-               res.strict_convergence ? Pass::inertia_only : Pass::assign_only,
+    lloyd_pass(X, w, centers, k, p.origin, labels,
+               res.strict_convergence ? Pass::inertia_only : Pass::assign_only, true,
                p.n_threads, stats);
     res.inertia = stats.inertia;
     return res;
@@ -482,48 +613,64 @@ LloydResult lloyd_run(const View &X, const T *w, T *centers, i64 k,
 // scikit-learn's exact stream: first = index of the first centre; uniforms = (k-1) *
 // trials values in [0, 1). At step c, candidate t is the first sample whose running sum
 // of w_i D(x_i)^2 reaches uniforms[(c-1)*trials + t] * potential; the candidate that
-// most lowers the potential wins (first on ties). xsq = ||x_i||^2. Writes k centres
-// (rows of X) and their indices.
+// most lowers the potential wins (first on ties). xsq[i] = ||x_i - origin||^2 (dense
+// data: origin may be null for zero; CSR: no origin). Writes k centres (rows of X) and
+// their indices. keep_going() runs between centres; false stops.
+//
+// Each step is one pass over X: the distances to the candidates and every candidate's
+// potential are computed together, and the winner's distances are folded into `closest`
+// at the start of the next pass (its block sums are already known from the potentials).
 template <class View, typename T>
-void kmeans_plusplus(const View &X, const T *w, const double *xsq, i64 k, i64 first,
-                     const double *uniforms, i64 trials, int n_threads, T *centers,
-                     i64 *indices, const std::function<bool()> &keep_going = nullptr) {
+void kmeans_plusplus(const View &X, const T *w, const double *xsq, const double *origin,
+                     i64 k, i64 first, const double *uniforms, i64 trials,
+                     int n_threads, T *centers, i64 *indices,
+                     const std::function<bool()> &keep_going = nullptr) {
     const i64 n = X.n, d = X.d;
-    constexpr i64 kBlockRows = 8 * kTileRows;
-    const i64 n_blocks = (n + kBlockRows - 1) / kBlockRows;
+    const bool dense = std::is_same<View, Dense<T>>::value;
+    const i64 tile = tile_rows_for(d, sizeof(T));
+    const i64 block_rows = tile * std::max<i64>(1, 2048 / tile);
+    const i64 n_blocks = (n + block_rows - 1) / block_rows;
+    trials = std::max<i64>(trials, 1);
     std::vector<double> closest(static_cast<size_t>(n));
-    std::vector<double> block_pot(
-        static_cast<size_t>(n_blocks * std::max<i64>(trials, 1)));
+    std::vector<double> cand_dist(
+        static_cast<size_t>(n * trials)); // this step's candidates
+    std::vector<double> block_pot(static_cast<size_t>(n_blocks * trials));
     std::vector<double> block_sum(static_cast<size_t>(n_blocks));
-    std::vector<T> cand(static_cast<size_t>(std::max<i64>(trials, 1) * d));
+    std::vector<T> cand(static_cast<size_t>(trials * d));
+    std::vector<i64> cand_idx(static_cast<size_t>(trials));
     PackedCenters<T> pc;
+    i64 pending = -1; // column of cand_dist not yet folded into closest
 
-    // Distances of all samples to the packed candidates, block by block; emit(i,
-    // dist_row).
-    auto for_each_distance_row = [&](auto &&emit_block) {
-        parallel_for(n_blocks, n_threads, [&](i64 b) {
-            std::vector<T> scratch(static_cast<size_t>(kTileRows * pc.k));
-            std::vector<double> dist(static_cast<size_t>(kTileRows * pc.k));
-            const i64 e = std::min(n, (b + 1) * kBlockRows);
-            for (i64 r0 = b * kBlockRows; r0 < e; r0 += kTileRows) {
-                const i64 m = std::min(kTileRows, e - r0);
-                tile_sqdist(X, xsq, pc, r0, m, scratch.data(), dist.data(), pc.k);
-                emit_block(b, r0, m, dist.data());
-            }
-        });
+    auto closest_now = [&](i64 i) {
+        const double cl = closest[static_cast<size_t>(i)];
+        return pending < 0
+                   ? cl
+                   : std::min(cl, cand_dist[static_cast<size_t>(i * trials + pending)]);
     };
-    // closest = min(closest, dist to the single packed centre); block sums of w *
-    // closest.
-    auto absorb = [&](bool first_centre) {
-        std::fill(block_sum.begin(), block_sum.end(), 0.0);
-        for_each_distance_row([&](i64 b, i64 r0, i64 m, const double *dist) {
-            double s = 0;
-            for (i64 r = 0; r < m; ++r) {
-                double &cl = closest[static_cast<size_t>(r0 + r)];
-                cl = first_centre ? dist[r] : std::min(cl, dist[r]);
-                s += static_cast<double>(w[r0 + r]) * cl;
+    // One pass: fold the pending winner into closest, compute the distances to the nc
+    // packed candidates and the block potentials sum_i w_i min(closest_i, dist_it).
+    auto pass = [&](i64 nc) {
+        parallel_for(n_blocks, n_threads, [&](i64 b) {
+            std::vector<T> scratch(static_cast<size_t>(tile * nc));
+            double *bp = block_pot.data() + b * trials;
+            std::fill(bp, bp + trials, 0.0);
+            const i64 e = std::min(n, (b + 1) * block_rows);
+            for (i64 r0 = b * block_rows; r0 < e; r0 += tile) {
+                const i64 m = std::min(tile, e - r0);
+                for (i64 i = r0; i < r0 + m; ++i)
+                    closest[static_cast<size_t>(i)] = closest_now(i);
+                double *dist = cand_dist.data() + r0 * trials;
+                tile_sqdist_all(X, xsq, pc, r0, m, scratch.data(), dist, trials);
+                // One candidate at a time, so the sum stays in a register.
+                for (i64 t = 0; t < nc; ++t) {
+                    double sum = 0;
+                    for (i64 r = 0; r < m; ++r)
+                        sum += static_cast<double>(w[r0 + r]) *
+                               std::min(closest[static_cast<size_t>(r0 + r)],
+                                        dist[r * trials + t]);
+                    bp[t] += sum;
+                }
             }
-            block_sum[static_cast<size_t>(b)] += s;
         });
     };
     auto take = [&](i64 c, i64 i) {
@@ -532,17 +679,20 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, i64 k, i64 fi
     };
 
     take(0, first);
-    pc.pack(centers, 1, d);
-    absorb(true);
+    pc.pack(centers, 1, d, origin, dense);
+    std::fill(closest.begin(), closest.end(), std::numeric_limits<double>::infinity());
+    pass(1);
+    pending = 0;
     double pot = 0;
-    for (double s : block_sum)
-        pot += s;
+    for (i64 b = 0; b < n_blocks; ++b) {
+        block_sum[static_cast<size_t>(b)] = block_pot[static_cast<size_t>(b * trials)];
+        pot += block_sum[static_cast<size_t>(b)];
+    }
 
-    std::vector<i64> cand_idx(static_cast<size_t>(trials));
     for (i64 c = 1; c < k; ++c) {
         if (keep_going && !keep_going())
             return;
-        // Locate the candidates on the cumulative sum, block sums first.
+        // Locate the candidates on the cumulative sum of w * closest, block sums first.
         for (i64 t = 0; t < trials; ++t) {
             const double target = uniforms[(c - 1) * trials + t] * pot;
             i64 b = 0;
@@ -550,8 +700,8 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, i64 k, i64 fi
             while (b + 1 < n_blocks && run + block_sum[static_cast<size_t>(b)] < target)
                 run += block_sum[static_cast<size_t>(b++)];
             i64 found = n - 1; // rounding may leave the target past the last sample
-            for (i64 i = b * kBlockRows; i < n; ++i) {
-                run += static_cast<double>(w[i]) * closest[static_cast<size_t>(i)];
+            for (i64 i = b * block_rows; i < n; ++i) {
+                run += static_cast<double>(w[i]) * closest_now(i);
                 if (run >= target) {
                     found = i;
                     break;
@@ -560,19 +710,8 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, i64 k, i64 fi
             cand_idx[static_cast<size_t>(t)] = found;
             row_copy(X, found, cand.data() + t * d);
         }
-        // Potential after adding each candidate.
-        pc.pack(cand.data(), trials, d);
-        for_each_distance_row([&](i64 b, i64 r0, i64 m, const double *dist) {
-            double *bp = block_pot.data() + b * trials;
-            if (r0 == b * kBlockRows)
-                std::fill(bp, bp + trials, 0.0);
-            for (i64 r = 0; r < m; ++r) {
-                const double cl = closest[static_cast<size_t>(r0 + r)];
-                const double wi = w[r0 + r];
-                for (i64 t = 0; t < trials; ++t)
-                    bp[t] += wi * std::min(cl, dist[r * trials + t]);
-            }
-        });
+        pc.pack(cand.data(), trials, d, origin, dense);
+        pass(trials);
         i64 best = 0;
         double best_pot = std::numeric_limits<double>::infinity();
         for (i64 t = 0; t < trials; ++t) {
@@ -585,59 +724,34 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, i64 k, i64 fi
             }
         }
         take(c, cand_idx[static_cast<size_t>(best)]);
-        pc.pack(centers + c * d, 1, d);
-        absorb(false);
+        for (i64 b = 0; b < n_blocks; ++b)
+            block_sum[static_cast<size_t>(b)] =
+                block_pot[static_cast<size_t>(b * trials + best)];
+        pending = best;
         pot = best_pot;
     }
 }
 
-// ---------------------------------------------------------------- helpers for
-// predict/transform
+// ---------------------------------------------------------------- distances for
+// transform
 
-// out[i * k + c] = ||x_i - c||  (squared if !root), from the differences, in double.
+// out[i * k + c] = ||x_i - c|| (squared if !root), from the differences, in double.
 template <class View, typename T, typename O>
 void euclidean_to_centers(const View &X, const T *centers, i64 k, bool root,
                           int n_threads, O *out) {
-    const i64 d = X.d;
-    std::vector<double> cnorm2(static_cast<size_t>(k));
-    for (i64 c = 0; c < k; ++c) {
-        double s = 0;
-        for (i64 j = 0; j < d; ++j)
-            s += static_cast<double>(centers[c * d + j]) * centers[c * d + j];
-        cnorm2[static_cast<size_t>(c)] = s;
-    }
-    const i64 chunk = 1024;
-    parallel_for((X.n + chunk - 1) / chunk, n_threads, [&](i64 t) {
-        for (i64 i = t * chunk; i < std::min(X.n, (t + 1) * chunk); ++i)
-            for (i64 c = 0; c < k; ++c) {
-                const double s =
-                    row_sqdist(X, i, centers + c * d, cnorm2[static_cast<size_t>(c)]);
-                out[i * k + c] = static_cast<O>(root ? std::sqrt(s) : s);
-            }
-    });
-}
-
-template <typename T> inline double row_norm2(const Dense<T> &X, i64 i) {
-    const T *x = X.data + i * X.d;
-    double s = 0;
-    for (i64 j = 0; j < X.d; ++j)
-        s += static_cast<double>(x[j]) * x[j];
-    return s;
-}
-
-template <typename T> inline double row_norm2(const Csr<T> &X, i64 i) {
-    double s = 0;
-    for (std::int32_t p = X.indptr[i]; p < X.indptr[i + 1]; ++p)
-        s += static_cast<double>(X.data[p]) * X.data[p];
-    return s;
-}
-
-// out[i] = ||x_i||^2 in double.
-template <class View> void row_norms_sq(const View &X, int n_threads, double *out) {
-    const i64 chunk = 4096;
-    parallel_for((X.n + chunk - 1) / chunk, n_threads, [&](i64 t) {
-        for (i64 i = t * chunk; i < std::min(X.n, (t + 1) * chunk); ++i)
-            out[i] = row_norm2(X, i);
+    const std::vector<double> cnorm2 = squared_norms(centers, k, X.d);
+    const i64 n_tiles = (X.n + kTileRows - 1) / kTileRows;
+    parallel_for(n_tiles, n_threads, [&](i64 t) {
+        const i64 r0 = t * kTileRows, m = std::min(kTileRows, X.n - r0);
+        std::int32_t lab[kTileRows];
+        double dist[kTileRows];
+        for (i64 c = 0; c < k; ++c) {
+            std::fill(lab, lab + m, static_cast<std::int32_t>(c));
+            tile_sqdist_labelled(X, r0, m, centers, cnorm2.data(), lab, dist);
+            for (i64 r = 0; r < m; ++r)
+                out[(r0 + r) * k + c] =
+                    static_cast<O>(root ? std::sqrt(dist[r]) : dist[r]);
+        }
     });
 }
 

@@ -27,7 +27,7 @@ def test_assignment_matches_brute_force(isa, rng, dtype, n, d, k):
     X = rng.integers(-20, 20, size=(n, d)).astype(dtype)
     C = rng.integers(-20, 20, size=(k, d)).astype(dtype)
     w = np.ones(n, dtype)
-    labels, inertia = _core.labels_inertia(X, w, C, 2)
+    labels, inertia = _core.labels_inertia(X, w, C, None, 2)
     expected, dmin = ref.assign(X, C)
     np.testing.assert_array_equal(labels, expected)  # ties go to the lowest index
     assert inertia == dmin.sum()
@@ -36,25 +36,25 @@ def test_assignment_matches_brute_force(isa, rng, dtype, n, d, k):
 def test_ties_go_to_lowest_index(isa):
     X = np.zeros((10, 2))
     C = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
-    labels, _ = _core.labels_inertia(X, np.ones(10), C, 1)
+    labels, _ = _core.labels_inertia(X, np.ones(10), C, None, 1)
     assert (labels == 0).all()
-    labels, _ = _core.labels_inertia(X, np.ones(10), C[::-1].copy(), 1)
+    labels, _ = _core.labels_inertia(X, np.ones(10), C[::-1].copy(), None, 1)
     assert (labels == 0).all()
 
 
 def test_kernels_refuse_wrong_dtype():
     X = np.zeros((4, 2), np.float32)
     with pytest.raises(TypeError):
-        _core.labels_inertia(X, np.ones(4), np.zeros((2, 2)), 1)
+        _core.labels_inertia(X, np.ones(4), np.zeros((2, 2)), None, 1)
 
 
 def test_block_statistics_add_up(rng):
     X = rng.normal(size=(5000, 4))
     w = rng.uniform(0.5, 2, 5000)
     C = X[:6].copy()
-    sums, weights, inertia, labels = _core.lloyd_block_stats(X, w, C, 2)
+    sums, weights, inertia, labels = _core.lloyd_block_stats(X, w, C, None, 2)
     parts = [
-        _core.lloyd_block_stats(X[s], w[s], C, 1)
+        _core.lloyd_block_stats(X[s], w[s], C, None, 1)
         for s in (slice(0, 1700), slice(1700, None))
     ]
     np.testing.assert_allclose(sums, parts[0][0] + parts[1][0], rtol=1e-12)
@@ -63,3 +63,18 @@ def test_block_statistics_add_up(rng):
     expected, dmin = ref.assign(X, C)
     np.testing.assert_array_equal(labels, expected)
     np.testing.assert_allclose(weights, np.bincount(expected, weights=w, minlength=6))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("d", [2, 40])
+def test_origin_protects_far_from_zero_data(isa, rng, dtype, d):
+    # clusters of spread 1 around a common offset of 1e4: without an origin the float32
+    # norm-form distances would lose every digit that separates the centres
+    C = rng.normal(size=(6, d)) * 3 + 1e4
+    X = (C[rng.integers(0, 6, 3000)] + rng.normal(size=(3000, d))).astype(dtype)
+    C = C.astype(dtype)
+    origin = X.astype(np.float64).mean(axis=0)
+    labels, inertia = _core.labels_inertia(X, np.ones(3000, dtype), C, origin, 2)
+    expected, dmin = ref.assign(X, C)
+    assert (labels == expected).mean() > 0.999  # only last-bit near-ties may differ
+    assert inertia == pytest.approx(dmin.sum(), rel=1e-6)

@@ -30,6 +30,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _core
 from ._validation import (
     canonical_csr,
     common_float_dtype,
@@ -52,6 +53,7 @@ def _plusplus(
     n_clusters,
     sample_weight,
     x_squared_norms,
+    origin,
     random_state,
     n_local_trials,
     n_threads,
@@ -60,15 +62,19 @@ def _plusplus(
 
     The first centre and every batch of local trials consume ``random_state`` exactly as
     scikit-learn's ``_kmeans_plusplus`` does, so the same seed picks the same centres
-    (barring last-bit ties in the distances).
+    (barring last-bit ties in the distances). ``x_squared_norms`` are
+    ``||x - origin||^2``.
     """
     trials = _n_local_trials(n_clusters, n_local_trials)
     first = random_state.choice(X.shape[0], p=sample_weight / sample_weight.sum())
     uniforms = random_state.uniform(size=(n_clusters - 1) * trials)
+    xsq = np.ascontiguousarray(x_squared_norms, dtype=np.float64)
+    extra = () if sp.issparse(X) else (origin,)
     return core_fn("kmeans_plusplus", X)(
         *core_args(X),
         sample_weight,
-        np.ascontiguousarray(x_squared_norms, dtype=np.float64),
+        xsq,
+        *extra,
         int(n_clusters),
         int(first),
         uniforms,
@@ -77,14 +83,26 @@ def _plusplus(
     )
 
 
-def _tolerance(X, tol):
-    """scikit-learn's data-dependent tolerance: tol times the mean feature variance."""
-    if tol == 0:
-        return 0.0
-    variances = (
-        mean_variance_axis(X, axis=0)[1] if sp.issparse(X) else np.var(X, axis=0)
-    )
-    return float(np.mean(variances) * tol)
+def _centre_and_tolerance(X, tol, n_threads):
+    """The origin for the distance kernels (column means; None for sparse X) and
+    scikit-learn's data-dependent tolerance, tol times the mean feature variance."""
+    if sp.issparse(X):
+        variance = mean_variance_axis(X, axis=0)[1].mean() if tol > 0 else 0.0
+        return None, float(variance * tol)
+    mean, var = _core.column_mean_var(X, tol > 0, n_threads)
+    return mean, float(var.mean() * tol) if tol > 0 else 0.0
+
+
+def _row_norms(X, origin, n_threads):
+    """||x - origin||^2 for every row, in double (no origin for sparse X)."""
+    if sp.issparse(X):
+        return _core.row_norms_csr(*core_args(X), n_threads)
+    return _core.row_norms(X, origin, n_threads)
+
+
+def _origin_args(X, origin):
+    """The origin argument of the dense kernels; none for the CSR ones."""
+    return () if sp.issparse(X) else (origin,)
 
 
 def _is_same_clustering(labels1, labels2, n_clusters):
@@ -160,8 +178,11 @@ def kmeans_plusplus(
             f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}."
         )
     n_threads = effective_n_threads()
+    origin = None
     if x_squared_norms is None:
-        x_squared_norms = core_fn("row_norms", X)(*core_args(X), n_threads)
+        if not sp.issparse(X):
+            origin = _core.column_mean_var(X, False, n_threads)[0]
+        x_squared_norms = _row_norms(X, origin, n_threads)
     else:
         x_squared_norms = check_array(x_squared_norms, dtype=X.dtype, ensure_2d=False)
     if x_squared_norms.shape[0] != X.shape[0]:
@@ -175,6 +196,7 @@ def kmeans_plusplus(
         n_clusters,
         sample_weight,
         x_squared_norms,
+        origin,
         random_state,
         n_local_trials,
         n_threads,
@@ -214,9 +236,9 @@ class KMeans(
     random_state : int, RandomState instance or None, default=None
         Seed of the initialisation. Draws the same stream as scikit-learn.
     copy_x : bool, default=True
-        True: work on a centred copy of X (more accurate distances for data far from
-        the origin). False: no copy is made and X is not centred. Unlike
-        scikit-learn, X is never modified in either case.
+        Accepted for compatibility; it changes nothing. clustercore never copies or
+        modifies X: where scikit-learn centres a copy of X for accurate distances,
+        clustercore measures the centres from the column means instead.
     algorithm : {'lloyd', 'elkan'}, default='lloyd'
         Accepted for compatibility. Both run the same exact Lloyd kernel (Elkan's method
         returns the same result as Lloyd's; a bound-based kernel is planned).
@@ -290,7 +312,7 @@ class KMeans(
             raise ValueError(
                 f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}."
             )
-        self._tol = _tolerance(X, self.tol)
+
         if self.n_init != "auto":
             self._n_init = self.n_init
         elif isinstance(self.init, str) and self.init == "k-means++":
@@ -347,10 +369,19 @@ class KMeans(
         X = X.astype(dtype, copy=False)
         return X, np.ascontiguousarray(self.cluster_centers_, dtype=dtype)
 
+    def _origin_for(self, X):
+        """The fit's origin for the dense kernels, so predict(X_train) == labels_."""
+        if sp.issparse(X):
+            return ()
+        origin = getattr(self, "_origin", None)
+        if origin is None or origin.shape[0] != X.shape[1]:
+            return (None,)
+        return (origin,)
+
     # ------------------------------------------------------------------ fit
 
     def _init_centroids(
-        self, X, x_squared_norms, init, random_state, sample_weight, n_threads
+        self, X, x_squared_norms, origin, init, random_state, sample_weight, n_threads
     ):
         n_samples = X.shape[0]
         if isinstance(init, str) and init == "k-means++":
@@ -359,6 +390,7 @@ class KMeans(
                 self.n_clusters,
                 sample_weight,
                 x_squared_norms,
+                origin,
                 random_state,
                 None,
                 n_threads,
@@ -417,13 +449,15 @@ class KMeans(
         self : object
             Fitted estimator.
         """
+        # X is never copied or modified, whatever copy_x says: instead of centring X,
+        # the kernels take the column means as the origin of the packed centres, which
+        # protects the distances from a large common offset just as well.
         X = validate_data(
             self,
             X,
             accept_sparse="csr",
             dtype=[np.float64, np.float32],
             order="C",
-            copy=self.copy_x,
             accept_large_sparse=False,
         )
         self._check_params_vs_input(X)
@@ -437,24 +471,16 @@ class KMeans(
             init = check_array(init, dtype=X.dtype, copy=True, order="C")
             self._validate_center_shape(X, init)
 
-        X_mean = None
         if sp.issparse(X):
             X = canonical_csr(X)
-        elif self.copy_x:
-            # X is our own copy: centre it so the distance kernels lose no precision
-            # to a large common offset (X is never centred in place when copy_x=False).
-            X_mean = X.mean(axis=0)
-            X -= X_mean
-            if init_is_array:
-                init -= X_mean
-
-        x_squared_norms = core_fn("row_norms", X)(*core_args(X), n_threads)
+        origin, self._tol = _centre_and_tolerance(X, self.tol, n_threads)
+        x_squared_norms = _row_norms(X, origin, n_threads)
         lloyd = core_fn("lloyd", X)
 
         best = None
         for run in range(self._n_init):
             centers_init = self._init_centroids(
-                X, x_squared_norms, init, random_state, sample_weight, n_threads
+                X, x_squared_norms, origin, init, random_state, sample_weight, n_threads
             )
             if self.verbose:
                 print("Initialization complete")
@@ -464,6 +490,7 @@ class KMeans(
                 centers_init,
                 self.max_iter,
                 self._tol,
+                *_origin_args(X, origin),
                 n_threads,
                 self._progress(run),
             )
@@ -476,8 +503,7 @@ class KMeans(
                 best = (centers, labels, inertia, n_iter)
 
         centers, labels, inertia, n_iter = best
-        if X_mean is not None:
-            centers += X_mean
+        self._origin = origin
 
         distinct = len(np.unique(labels))
         if distinct < self.n_clusters:
@@ -550,7 +576,7 @@ class KMeans(
         X, centers = self._centers_for(self._check_test_data(X))
         weights = np.ones(X.shape[0], dtype=X.dtype)
         labels, _ = core_fn("labels_inertia", X)(
-            *core_args(X), weights, centers, effective_n_threads()
+            *core_args(X), weights, centers, *self._origin_for(X), effective_n_threads()
         )
         return labels
 
@@ -596,7 +622,11 @@ class KMeans(
         X, centers = self._centers_for(self._check_test_data(X))
         sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         _, inertia = core_fn("labels_inertia", X)(
-            *core_args(X), sample_weight, centers, effective_n_threads()
+            *core_args(X),
+            sample_weight,
+            centers,
+            *self._origin_for(X),
+            effective_n_threads(),
         )
         return -float(inertia)
 
