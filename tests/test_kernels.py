@@ -78,3 +78,33 @@ def test_origin_protects_far_from_zero_data(isa, rng, dtype, d):
     expected, dmin = ref.assign(X, C)
     assert (labels == expected).mean() > 0.999  # only last-bit near-ties may differ
     assert inertia == pytest.approx(dmin.sum(), rel=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n,d,k", [(20_000, 16, 40), (3000, 64, 9), (5000, 8, 16)])
+def test_pruned_lloyd_gives_the_plain_labels(rng, dtype, n, d, k):
+    # Hamerly's bounds skip distance computations, never change an assignment: labels,
+    # iterations and (up to the running sums' rounding) centres equal the plain run's
+    X = (rng.normal(size=(n, d)) + rng.integers(0, 6, size=(n, 1)) * 3).astype(dtype)
+    w = rng.uniform(0.2, 3.0, n).astype(dtype)  # fractional: running sums round
+    init = X[rng.choice(n, k, replace=False)]
+    origin = X.astype(np.float64).mean(axis=0)
+    plain = _core.lloyd(X, w, init, 60, 0.0, origin, 2, None, False)
+    pruned = _core.lloyd(X, w, init, 60, 0.0, origin, 2, None, True)
+    np.testing.assert_array_equal(pruned[1], plain[1])
+    assert pruned[3] == plain[3]
+    rtol = 1e-10 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(pruned[0], plain[0], rtol=rtol, atol=rtol)
+    assert pruned[2] == pytest.approx(plain[2], rel=rtol)
+
+
+def test_pruned_lloyd_relocates_empty_clusters_like_plain(rng):
+    X = np.vstack([rng.normal(size=(500, 16)), rng.normal(size=(500, 16)) + 8])
+    init = np.vstack([X[:6], np.full((2, 16), 100.0)])  # two centres nobody picks
+    w = np.ones(len(X))
+    origin = X.mean(axis=0)
+    plain = _core.lloyd(X, w, init, 50, 0.0, origin, 1, None, False)
+    pruned = _core.lloyd(X, w, init, 50, 0.0, origin, 1, None, True)
+    np.testing.assert_array_equal(pruned[1], plain[1])
+    np.testing.assert_allclose(pruned[0], plain[0], rtol=1e-10, atol=1e-10)
+    assert len(np.unique(pruned[1])) == 8

@@ -140,8 +140,9 @@ def test_sparse_with_duplicate_entries_is_summed():
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("sparse", [False, True])
-def test_bitwise_identical_for_1_and_2_threads(rng, dtype, sparse):
-    X = blobs(30_000, d=6, k=12, std=2.0, seed=8, dtype=dtype)
+@pytest.mark.parametrize("d", [6, 16])  # 16 features x 12 clusters: the pruned path
+def test_bitwise_identical_for_1_and_2_threads(rng, dtype, sparse, d):
+    X = blobs(30_000, d=d, k=12, std=2.0, seed=8, dtype=dtype)
     w = rng.uniform(0.5, 2.0, len(X)).astype(dtype)
     if sparse:
         X[rng.random(X.shape) < 0.3] = 0

@@ -493,6 +493,7 @@ class KMeans(
                 *_origin_args(X, origin),
                 n_threads,
                 self._progress(run),
+                **({} if sp.issparse(X) else {"x_squared_norms": x_squared_norms}),
             )
             # Keep the first run, then a later one only if it is better and not merely a
             # relabelling of the best one (rounding noise would otherwise decide).
