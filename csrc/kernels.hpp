@@ -8,13 +8,14 @@
 // callers set c' = c - o and cnorm[c] = ||c - o||^2 + 2 o.(c - o) for an origin o (the
 // data mean), so that D(x, c) = ||x - c||^2 - ||x - o||^2: the argmin over c is
 // unchanged, and no large common offset of the data is squared. Features are summed in
-// order j = 0..d-1, so the value of D(x, c) depends only on x, c and the instruction
-// set: never on the row's place in the tile, the layout chosen, or the thread count.
+// order j = 0..d-1, so the value of D(x, c) depends only on x, c, the instruction set
+// and the layout (itself a function of k and d): never on the row's place in the tile
+// or on the thread count.
 //
 // Layouts of the packed centres:
-//   rows   (d <= max_row_features): each SIMD lane holds one row of X; centres are read
-//   from
-//          `centers` (k x d row-major) and cnorm (k values) one at a time.
+//   rows   (d <= max_row_features): each SIMD lane holds one row of X; centres
+//          are read one at a time from `centers` (k x d row-major, holding -2 c')
+//          and cnorm (k values), and D = cnorm + x.(-2 c') in one FMA chain.
 //   narrow / wide: lanes hold centres. Panels of P = lanes (narrow) or 2 * lanes (wide)
 //          centres: panel p holds, for each feature j, the P values c'[p*P + l][j]
 //          contiguously, zero for padding centres past k, whose cnorm is +inf.

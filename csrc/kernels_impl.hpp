@@ -295,18 +295,20 @@ template <typename T> void assign_rows(const TileArgs<T> &a, std::int32_t *label
         }
         for (i64 c = 0; c < a.k; ++c) {
             const T *cr = a.centers + c * d;
+            // the rows layout stores -2 c': D = cnorm + sum_j x_j (-2 c'_j), one FMA
+            // chain
             V acc[kRowVectors];
+            const V cn = splat<V>(a.cnorm[c]);
             for (int u = 0; u < kRowVectors; ++u)
-                acc[u] = V{};
+                acc[u] = cn;
             for (i64 j = 0; j < d; ++j) {
                 const V cj = splat<V>(cr[j]);
                 for (int u = 0; u < kRowVectors; ++u)
                     acc[u] += xt[u][j] * cj;
             }
-            const V cn = splat<V>(a.cnorm[c]);
             const I ci = splat<I>(static_cast<S>(c));
             for (int u = 0; u < kRowVectors; ++u) {
-                V dist = cn - (acc[u] + acc[u]);
+                const V dist = acc[u];
                 I m = (I)(dist < best[u]);
                 best[u] = select(m, dist, best[u]);
                 best_idx[u] = select(m, ci, best_idx[u]);
@@ -329,17 +331,17 @@ template <typename T> void distances_rows(const TileArgs<T> &a, T *out, i64 ldo)
         for (i64 c = 0; c < a.k; ++c) {
             const T *cr = a.centers + c * d;
             V acc[kRowVectors];
+            const V cn = splat<V>(a.cnorm[c]);
             for (int u = 0; u < kRowVectors; ++u)
-                acc[u] = V{};
+                acc[u] = cn;
             for (i64 j = 0; j < d; ++j) {
                 const V cj = splat<V>(cr[j]);
                 for (int u = 0; u < kRowVectors; ++u)
                     acc[u] += xt[u][j] * cj;
             }
-            const V cn = splat<V>(a.cnorm[c]);
             alignas(64) T dist[W * kRowVectors];
             for (int u = 0; u < kRowVectors; ++u)
-                store(dist + u * W, cn - (acc[u] + acc[u]));
+                store(dist + u * W, acc[u]);
             const i64 n = a.m - r0 < W * kRowVectors ? a.m - r0 : W * kRowVectors;
             for (i64 r = 0; r < n; ++r)
                 out[(r0 + r) * ldo + c] = dist[r];

@@ -99,7 +99,9 @@ template <typename T> struct PackedCenters {
             for (i64 j = 0; j < d; ++j) {
                 const double o = origin != nullptr ? origin[j] : 0.0;
                 const T v = static_cast<T>(static_cast<double>(c[c0 * d + j]) - o);
-                packed[static_cast<size_t>((p * d + j) * width + l)] = v;
+                // rows layout: -2 c' (exact), so the kernel's sum starts from cnorm
+                packed[static_cast<size_t>((p * d + j) * width + l)] =
+                    layout == Layout::rows ? static_cast<T>(-2 * v) : v;
                 sq += static_cast<double>(v) * v;
                 cross += o * v;
             }
@@ -184,6 +186,25 @@ inline void tile_sqdist_all(const Csr<T> &X, const double *xsq,
             out[r * ldo + c] =
                 std::max(0.0, xsq[r0 + r] + pc.norm2[static_cast<size_t>(c)] -
                                   2.0 * csr_dot(X, r0 + r, pc.rows + c * pc.d));
+}
+
+// part[r * k + c] = ||x_r - c||^2 - xsq_r for all packed centres: the kernels' partial
+// distance for dense data; for CSR (no origin, xsq = ||x||^2) ||c||^2 - 2 x.c in
+// double.
+template <typename T>
+inline void tile_partial(const Dense<T> &X, const PackedCenters<T> &pc, i64 r0, i64 m,
+                         T *part) {
+    kernels<T>().partial_distances(pc.tile(X.data + r0 * X.d, X.d, m), part, pc.k);
+}
+
+template <typename T>
+inline void tile_partial(const Csr<T> &X, const PackedCenters<T> &pc, i64 r0, i64 m,
+                         T *part) {
+    for (i64 r = 0; r < m; ++r)
+        for (i64 c = 0; c < pc.k; ++c)
+            part[r * pc.k + c] =
+                static_cast<T>(pc.norm2[static_cast<size_t>(c)] -
+                               2.0 * csr_dot(X, r0 + r, pc.rows + c * pc.d));
 }
 
 // out[r] = ||x_r - centers[labels[r]]||^2 from the differences, in double; cnorm2 =
@@ -854,11 +875,13 @@ void final_pruned_pass(const Csr<T> &, const T *, const T *, i64, const LloydPar
 
 template <class View, typename T>
 LloydResult lloyd_run(const View &X, const T *w, T *centers, i64 k,
-                      std::int32_t *labels, const LloydParams &p,
+                      std::int32_t *labels, const LloydParams &params,
                       const std::function<bool(const IterInfo &)> &progress) {
     const i64 d = X.d;
     std::fill(labels, labels + X.n, std::int32_t(-1));
     std::vector<T> next(static_cast<size_t>(k * d));
+    LloydParams p = params;
+    p.n_threads = threads_for_work(p.n_threads, X.n * k * d);
     LloydStats stats;
     LloydResult res;
     Bounds bounds;
@@ -937,6 +960,7 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, const double 
                      int n_threads, T *centers, i64 *indices,
                      const std::function<bool()> &keep_going = nullptr) {
     const i64 n = X.n, d = X.d;
+    n_threads = threads_for_work(n_threads, n * d * std::max<i64>(trials, 1));
     const bool dense = std::is_same<View, Dense<T>>::value;
     const i64 tile = tile_rows_for(d, sizeof(T));
     const i64 block_rows = tile * std::max<i64>(1, 2048 / tile);
@@ -963,25 +987,29 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, const double 
     auto pass = [&](i64 nc) {
         parallel_for(n_blocks, n_threads, [&](i64 b) {
             std::vector<T> scratch(static_cast<size_t>(tile * nc));
-            double *bp = block_pot.data() + b * trials;
-            std::fill(bp, bp + trials, 0.0);
+            std::vector<double> acc(static_cast<size_t>(nc), 0.0);
             const i64 e = std::min(n, (b + 1) * block_rows);
             for (i64 r0 = b * block_rows; r0 < e; r0 += tile) {
                 const i64 m = std::min(tile, e - r0);
-                for (i64 i = r0; i < r0 + m; ++i)
-                    closest[static_cast<size_t>(i)] = closest_now(i);
-                double *dist = cand_dist.data() + r0 * trials;
-                tile_sqdist_all(X, xsq, pc, r0, m, scratch.data(), dist, trials);
-                // One candidate at a time, so the sum stays in a register.
-                for (i64 t = 0; t < nc; ++t) {
-                    double sum = 0;
-                    for (i64 r = 0; r < m; ++r)
-                        sum += static_cast<double>(w[r0 + r]) *
-                               std::min(closest[static_cast<size_t>(r0 + r)],
-                                        dist[r * trials + t]);
-                    bp[t] += sum;
+                tile_partial(X, pc, r0, m, scratch.data());
+                // Rows outer, candidates inner: the nc running sums interleave, so no
+                // add waits on the previous one.
+                for (i64 r = 0; r < m; ++r) {
+                    const i64 i = r0 + r;
+                    const double cl = closest_now(i);
+                    closest[static_cast<size_t>(i)] = cl;
+                    const double wi = w[i], xs = xsq[i];
+                    double *dist = cand_dist.data() + i * trials;
+                    const T *part = scratch.data() + r * nc;
+                    for (i64 t = 0; t < nc; ++t) {
+                        const double v =
+                            std::max(0.0, xs + static_cast<double>(part[t]));
+                        dist[t] = v;
+                        acc[static_cast<size_t>(t)] += wi * std::min(cl, v);
+                    }
                 }
             }
+            std::copy(acc.begin(), acc.end(), block_pot.begin() + b * trials);
         });
     };
     auto take = [&](i64 c, i64 i) {

@@ -65,6 +65,12 @@ class ExceptionSlot {
     std::atomic<bool> failed_{false};
 };
 
+// Threads worth waking for `work` elementary operations: one below ~2^20 (a parallel
+// region costs microseconds), else n_threads. Results never depend on the choice.
+inline int threads_for_work(int n_threads, std::int64_t work) {
+    return work < (std::int64_t(1) << 20) ? 1 : n_threads;
+}
+
 template <class F> void parallel_for(std::int64_t n_tasks, int n_threads, F &&f) {
     if (n_tasks <= 0)
         return;
