@@ -34,13 +34,14 @@ py::tuple lloyd_impl(const View &X, const carray<T> &w, const carray<T> &centers
     carray<std::int32_t> labels(X.n);
     T *c = centers.mutable_data();
     std::int32_t *lab = labels.mutable_data();
+    const bool track_inertia = !on_iter.is_none(); // before on_iter is moved from
     Interrupter check(std::move(on_iter));
     LloydParams p;
     p.max_iter = max_iter;
     p.tol = tol;
     p.n_threads = n_threads;
     p.origin = origin_ptr(origin, X.d);
-    p.track_inertia = !on_iter.is_none();
+    p.track_inertia = track_inertia;
     p.prune = prune;
     if (!xsq.is_none()) {
         auto norms = xsq.cast<carray<double>>();
