@@ -50,8 +50,9 @@ template <typename T> struct KernelSet {
     int max_row_features; // largest d the rows layout takes
     // labels[r] = smallest index c minimising D(x_r, c).
     void (*assign)(const TileArgs<T> &a, std::int32_t *labels);
-    // out[r * ldo + c] = D(x_r, c) for c < k.
-    void (*partial_distances)(const TileArgs<T> &a, T *out, std::int64_t ldo);
+    // out[r * rs + c * cs] = D(x_r, c) for c < k (rs = k, cs = 1: row-major).
+    void (*partial_distances)(const TileArgs<T> &a, T *out, std::int64_t rs,
+                              std::int64_t cs);
     // sums[labels[r] * d + j] += w[r] * x[r][j]; wsum[labels[r]] += w[r]; in double.
     void (*accumulate)(const T *x, std::int64_t ldx, std::int64_t m, std::int64_t d,
                        const std::int32_t *labels, const T *w, double *sums,
@@ -61,6 +62,13 @@ template <typename T> struct KernelSet {
     void (*sqdist)(const T *x, std::int64_t ldx, std::int64_t m, std::int64_t d,
                    const T *centers, const std::int32_t *labels, const double *origin,
                    double *out);
+    // k-means++ step on a tile, candidate-major (see pp_potentials in
+    // kernels_impl.hpp): dist[t*ldd + r] = max(0, xsq[r] + part[t*ldp + r]); acc[t] +=
+    // sum_r w[r] min(closest[r], dist[t*ldd + r]).
+    void (*pp_potentials)(const T *part, std::int64_t ldp, std::int64_t m,
+                          std::int64_t nc, const double *xsq, const T *w,
+                          const double *closest, double *dist, std::int64_t ldd,
+                          double *acc);
 };
 
 // Instruction sets compiled into this build, in order of preference.

@@ -152,7 +152,7 @@ inline void micro_assign(const T *x, i64 ldx, i64 d, const T *panel, const T *cn
 
 template <typename T, int R, int NV>
 inline void micro_distances(const T *x, i64 ldx, i64 d, const T *panel, const T *cn,
-                            i64 n_valid, T *out, i64 ldo) {
+                            i64 n_valid, T *out, i64 rs, i64 cs) {
     using V = typename VT<T>::V;
     constexpr int W = VT<T>::W;
     V acc[R][NV];
@@ -167,7 +167,7 @@ inline void micro_distances(const T *x, i64 ldx, i64 d, const T *panel, const T 
         for (int r = 0; r < R; ++r) {
             V dist = cnv - (acc[r][v] + acc[r][v]);
             for (i64 l = 0; l < lanes; ++l)
-                out[r * ldo + v * W + l] = dist[l];
+                out[r * rs + (v * W + l) * cs] = dist[l];
         }
     }
 }
@@ -225,7 +225,7 @@ void assign_panels(const TileArgs<T> &a, std::int32_t *labels) {
 }
 
 template <typename T, int NV>
-void distances_panels(const TileArgs<T> &a, T *out, i64 ldo) {
+void distances_panels(const TileArgs<T> &a, T *out, i64 rs, i64 cs) {
     constexpr int P = VT<T>::W * NV;
     constexpr int R = Block<NV>::rows;
     const i64 panel_size = a.d * P;
@@ -235,7 +235,7 @@ void distances_panels(const TileArgs<T> &a, T *out, i64 ldo) {
             for (i64 p = 0; p < a.n_panels; ++p)
                 micro_distances<T, decltype(rr)::value, NV>(
                     xr, a.ldx, a.d, a.panels + p * panel_size, a.cnorm + p * P,
-                    a.k - p * P, out + r0 * ldo + p * P, ldo);
+                    a.k - p * P, out + r0 * rs + p * P * cs, rs, cs);
         });
     }
 }
@@ -323,7 +323,8 @@ template <typename T> void assign_rows(const TileArgs<T> &a, std::int32_t *label
     });
 }
 
-template <typename T> void distances_rows(const TileArgs<T> &a, T *out, i64 ldo) {
+template <typename T>
+void distances_rows(const TileArgs<T> &a, T *out, i64 rs, i64 cs) {
     using V = typename VT<T>::V;
     constexpr int W = VT<T>::W;
     const i64 d = a.d;
@@ -344,7 +345,7 @@ template <typename T> void distances_rows(const TileArgs<T> &a, T *out, i64 ldo)
                 store(dist + u * W, acc[u]);
             const i64 n = a.m - r0 < W * kRowVectors ? a.m - r0 : W * kRowVectors;
             for (i64 r = 0; r < n; ++r)
-                out[(r0 + r) * ldo + c] = dist[r];
+                out[(r0 + r) * rs + c * cs] = dist[r];
         }
     });
 }
@@ -358,13 +359,14 @@ template <typename T> void assign(const TileArgs<T> &a, std::int32_t *labels) {
         assign_panels<T, 2>(a, labels);
 }
 
-template <typename T> void partial_distances(const TileArgs<T> &a, T *out, i64 ldo) {
+template <typename T>
+void partial_distances(const TileArgs<T> &a, T *out, i64 rs, i64 cs) {
     if (a.layout == Layout::rows)
-        distances_rows<T>(a, out, ldo);
+        distances_rows<T>(a, out, rs, cs);
     else if (a.layout == Layout::narrow)
-        distances_panels<T, 1>(a, out, ldo);
+        distances_panels<T, 1>(a, out, rs, cs);
     else
-        distances_panels<T, 2>(a, out, ldo);
+        distances_panels<T, 2>(a, out, rs, cs);
 }
 
 // ---------------------------------------------------------------- per-row double loops
@@ -429,17 +431,58 @@ void sqdist(const T *x, i64 ldx, i64 m, i64 d, const T *centers,
     }
 }
 
+// k-means++ bookkeeping for one tile of m rows and nc candidates, candidate-major:
+//   v = max(0, xsq[r] + part[t * ldp + r]);  dist[t * ldd + r] = v;
+//   acc[t] += sum_r w[r] * min(closest[r], v)
+// Lanes take rows in a fixed pattern and are added in a fixed order: deterministic.
+template <typename T>
+void pp_potentials(const T *part, i64 ldp, i64 m, i64 nc, const double *xsq, const T *w,
+                   const double *closest, double *dist, i64 ldd, double *acc) {
+    const f64v zero = f64v{};
+    for (i64 t = 0; t < nc; ++t) {
+        const T *pt = part + t * ldp;
+        double *dt = dist + t * ldd;
+        f64v sum = f64v{};
+        i64 r = 0;
+        for (; r + kW64 <= m; r += kW64) {
+            f64v v = load<f64v>(xsq + r) + load_f64(pt + r);
+            v = select((i64v)(v < zero), zero, v);
+            store(dt + r, v);
+            const f64v cl = load<f64v>(closest + r);
+            sum += load_f64(w + r) * select((i64v)(cl < v), cl, v);
+        }
+        double tail = 0;
+        for (; r < m; ++r) {
+            double v = xsq[r] + static_cast<double>(pt[r]);
+            v = v < 0 ? 0 : v;
+            dt[r] = v;
+            tail += static_cast<double>(w[r]) * (closest[r] < v ? closest[r] : v);
+        }
+        acc[t] += hsum(sum) + tail;
+    }
+}
+
 #define CC_STR2(x) #x
 #define CC_STR(x) CC_STR2(x)
 
 } // namespace
 
-const KernelSet<float> kernels_f32 = {
-    CC_STR(CC_ISA_NS),         VT<float>::W,       kMaxRowFeatures, &assign<float>,
-    &partial_distances<float>, &accumulate<float>, &sqdist<float>};
-const KernelSet<double> kernels_f64 = {
-    CC_STR(CC_ISA_NS),          VT<double>::W,       kMaxRowFeatures, &assign<double>,
-    &partial_distances<double>, &accumulate<double>, &sqdist<double>};
+const KernelSet<float> kernels_f32 = {CC_STR(CC_ISA_NS),
+                                      VT<float>::W,
+                                      kMaxRowFeatures,
+                                      &assign<float>,
+                                      &partial_distances<float>,
+                                      &accumulate<float>,
+                                      &sqdist<float>,
+                                      &pp_potentials<float>};
+const KernelSet<double> kernels_f64 = {CC_STR(CC_ISA_NS),
+                                       VT<double>::W,
+                                       kMaxRowFeatures,
+                                       &assign<double>,
+                                       &partial_distances<double>,
+                                       &accumulate<double>,
+                                       &sqdist<double>,
+                                       &pp_potentials<double>};
 
 } // namespace CC_ISA_NS
 } // namespace cc

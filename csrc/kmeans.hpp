@@ -170,7 +170,8 @@ template <typename T>
 inline void tile_sqdist_all(const Dense<T> &X, const double *xsq,
                             const PackedCenters<T> &pc, i64 r0, i64 m, T *scratch,
                             double *out, i64 ldo) {
-    kernels<T>().partial_distances(pc.tile(X.data + r0 * X.d, X.d, m), scratch, pc.k);
+    kernels<T>().partial_distances(pc.tile(X.data + r0 * X.d, X.d, m), scratch, pc.k,
+                                   1);
     for (i64 r = 0; r < m; ++r)
         for (i64 c = 0; c < pc.k; ++c)
             out[r * ldo + c] =
@@ -188,13 +189,13 @@ inline void tile_sqdist_all(const Csr<T> &X, const double *xsq,
                                   2.0 * csr_dot(X, r0 + r, pc.rows + c * pc.d));
 }
 
-// part[r * k + c] = ||x_r - c||^2 - xsq_r for all packed centres: the kernels' partial
-// distance for dense data; for CSR (no origin, xsq = ||x||^2) ||c||^2 - 2 x.c in
-// double.
+// part[c * m + r] = ||x_r - c||^2 - xsq_r (candidate-major) for all packed centres: the
+// kernels' partial distance for dense data; for CSR (no origin, xsq = ||x||^2) ||c||^2
+// - 2 x.c in double.
 template <typename T>
 inline void tile_partial(const Dense<T> &X, const PackedCenters<T> &pc, i64 r0, i64 m,
                          T *part) {
-    kernels<T>().partial_distances(pc.tile(X.data + r0 * X.d, X.d, m), part, pc.k);
+    kernels<T>().partial_distances(pc.tile(X.data + r0 * X.d, X.d, m), part, 1, m);
 }
 
 template <typename T>
@@ -202,7 +203,7 @@ inline void tile_partial(const Csr<T> &X, const PackedCenters<T> &pc, i64 r0, i6
                          T *part) {
     for (i64 r = 0; r < m; ++r)
         for (i64 c = 0; c < pc.k; ++c)
-            part[r * pc.k + c] =
+            part[c * m + r] =
                 static_cast<T>(pc.norm2[static_cast<size_t>(c)] -
                                2.0 * csr_dot(X, r0 + r, pc.rows + c * pc.d));
 }
@@ -674,7 +675,7 @@ void pruned_pass(const Dense<T> &X, const T *w, const T *centers, i64 k,
                           gathered.begin() + q * d);
             if (nr > 0)
                 kernels<T>().partial_distances(pc.tile(gathered.data(), d, nr),
-                                               dist.data(), k);
+                                               dist.data(), k, 1);
             for (i64 q = 0; q < nr; ++q) {
                 const i64 i = rescan[static_cast<size_t>(q)];
                 const T *row = dist.data() + q * k;
@@ -980,7 +981,7 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, const double 
         const double cl = closest[static_cast<size_t>(i)];
         return pending < 0
                    ? cl
-                   : std::min(cl, cand_dist[static_cast<size_t>(i * trials + pending)]);
+                   : std::min(cl, cand_dist[static_cast<size_t>(pending * n + i)]);
     };
     // One pass: fold the pending winner into closest, compute the distances to the nc
     // packed candidates and the block potentials sum_i w_i min(closest_i, dist_it).
@@ -991,23 +992,12 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, const double 
             const i64 e = std::min(n, (b + 1) * block_rows);
             for (i64 r0 = b * block_rows; r0 < e; r0 += tile) {
                 const i64 m = std::min(tile, e - r0);
+                for (i64 i = r0; i < r0 + m; ++i)
+                    closest[static_cast<size_t>(i)] = closest_now(i);
                 tile_partial(X, pc, r0, m, scratch.data());
-                // Rows outer, candidates inner: the nc running sums interleave, so no
-                // add waits on the previous one.
-                for (i64 r = 0; r < m; ++r) {
-                    const i64 i = r0 + r;
-                    const double cl = closest_now(i);
-                    closest[static_cast<size_t>(i)] = cl;
-                    const double wi = w[i], xs = xsq[i];
-                    double *dist = cand_dist.data() + i * trials;
-                    const T *part = scratch.data() + r * nc;
-                    for (i64 t = 0; t < nc; ++t) {
-                        const double v =
-                            std::max(0.0, xs + static_cast<double>(part[t]));
-                        dist[t] = v;
-                        acc[static_cast<size_t>(t)] += wi * std::min(cl, v);
-                    }
-                }
+                kernels<T>().pp_potentials(scratch.data(), m, m, nc, xsq + r0, w + r0,
+                                           closest.data() + r0, cand_dist.data() + r0,
+                                           n, acc.data());
             }
             std::copy(acc.begin(), acc.end(), block_pot.begin() + b * trials);
         });
