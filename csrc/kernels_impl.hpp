@@ -441,13 +441,14 @@ void pp_potentials(const T *part, i64 ldp, i64 m, i64 nc, const double *xsq, con
     const f64v zero = f64v{};
     for (i64 t = 0; t < nc; ++t) {
         const T *pt = part + t * ldp;
-        double *dt = dist + t * ldd;
+        double *dt = dist != nullptr ? dist + t * ldd : nullptr;
         f64v sum = f64v{};
         i64 r = 0;
         for (; r + kW64 <= m; r += kW64) {
             f64v v = load<f64v>(xsq + r) + load_f64(pt + r);
             v = select((i64v)(v < zero), zero, v);
-            store(dt + r, v);
+            if (dist != nullptr)
+                store(dt + r, v);
             const f64v cl = load<f64v>(closest + r);
             sum += load_f64(w + r) * select((i64v)(cl < v), cl, v);
         }
@@ -455,7 +456,8 @@ void pp_potentials(const T *part, i64 ldp, i64 m, i64 nc, const double *xsq, con
         for (; r < m; ++r) {
             double v = xsq[r] + static_cast<double>(pt[r]);
             v = v < 0 ? 0 : v;
-            dt[r] = v;
+            if (dist != nullptr)
+                dt[r] = v;
             tail += static_cast<double>(w[r]) * (closest[r] < v ? closest[r] : v);
         }
         acc[t] += hsum(sum) + tail;

@@ -72,7 +72,9 @@ template <typename T> struct PackedCenters {
         return k <= ks.lanes ? Layout::narrow : Layout::wide;
     }
 
-    void pack(const T *c, i64 k_, i64 d_, const double *origin, bool dense = true) {
+    // layout: forced, or chosen from (k, d) when null.
+    void pack(const T *c, i64 k_, i64 d_, const double *origin, bool dense = true,
+              const Layout *forced = nullptr) {
         rows = c;
         k = k_;
         d = d_;
@@ -85,7 +87,7 @@ template <typename T> struct PackedCenters {
         }
         if (!dense)
             return;
-        layout = choose(k, d);
+        layout = forced != nullptr ? *forced : choose(k, d);
         const i64 width = layout == Layout::rows
                               ? 1
                               : (layout == Layout::narrow ? 1 : 2) * kernels<T>().lanes;
@@ -952,52 +954,59 @@ LloydResult lloyd_run(const View &X, const T *w, T *centers, i64 k,
 // data: origin may be null for zero; CSR: no origin). Writes k centres (rows of X) and
 // their indices. keep_going() runs between centres; false stops.
 //
-// Each step is one pass over X: the distances to the candidates and every candidate's
-// potential are computed together, and the winner's distances are folded into `closest`
-// at the start of the next pass (its block sums are already known from the potentials).
+// Each step is one pass over X that computes the distances to the step's candidates and
+// every candidate's potential, and folds the previous winner into `closest` on the way
+// (its distances are computed again rather than stored: n x trials doubles of memory
+// traffic cost more). All packs use one layout, so a centre's distances are the same in
+// every pack it is part of.
 template <class View, typename T>
 void kmeans_plusplus(const View &X, const T *w, const double *xsq, const double *origin,
                      i64 k, i64 first, const double *uniforms, i64 trials,
                      int n_threads, T *centers, i64 *indices,
                      const std::function<bool()> &keep_going = nullptr) {
     const i64 n = X.n, d = X.d;
-    n_threads = threads_for_work(n_threads, n * d * std::max<i64>(trials, 1));
+    trials = std::max<i64>(trials, 1);
+    n_threads = threads_for_work(n_threads, n * d * trials);
     const bool dense = std::is_same<View, Dense<T>>::value;
+    const Layout layout = PackedCenters<T>::choose(trials + 1, d);
     const i64 tile = tile_rows_for(d, sizeof(T));
     const i64 block_rows = tile * std::max<i64>(1, 2048 / tile);
     const i64 n_blocks = (n + block_rows - 1) / block_rows;
-    trials = std::max<i64>(trials, 1);
-    std::vector<double> closest(static_cast<size_t>(n));
-    std::vector<double> cand_dist(
-        static_cast<size_t>(n * trials)); // this step's candidates
-    std::vector<double> block_pot(static_cast<size_t>(n_blocks * trials));
+    std::vector<double> closest(static_cast<size_t>(n),
+                                std::numeric_limits<double>::infinity());
+    std::vector<double> block_pot(static_cast<size_t>(n_blocks * (trials + 1)));
     std::vector<double> block_sum(static_cast<size_t>(n_blocks));
-    std::vector<T> cand(static_cast<size_t>(trials * d));
+    std::vector<T> packed_rows(
+        static_cast<size_t>((trials + 1) * d)); // [winner, candidates]
     std::vector<i64> cand_idx(static_cast<size_t>(trials));
     PackedCenters<T> pc;
-    i64 pending = -1; // column of cand_dist not yet folded into closest
+    bool have_winner =
+        false; // row 0 of packed_rows: the last winner, not yet in closest
 
-    auto closest_now = [&](i64 i) {
-        const double cl = closest[static_cast<size_t>(i)];
-        return pending < 0
-                   ? cl
-                   : std::min(cl, cand_dist[static_cast<size_t>(pending * n + i)]);
+    // closest[i] = min(closest[i], distance to packed centre 0) for rows of a tile.
+    auto fold = [&](i64 r0, i64 m, const T *part) {
+        for (i64 r = 0; r < m; ++r) {
+            const double v = std::max(0.0, xsq[r0 + r] + static_cast<double>(part[r]));
+            double &cl = closest[static_cast<size_t>(r0 + r)];
+            cl = std::min(cl, v);
+        }
     };
-    // One pass: fold the pending winner into closest, compute the distances to the nc
-    // packed candidates and the block potentials sum_i w_i min(closest_i, dist_it).
+    // One pass over X with pc = [winner if any, nc candidates]: fold the winner, then
+    // the block potentials sum_i w_i min(closest_i, dist_it) of the candidates.
     auto pass = [&](i64 nc) {
+        const i64 off = have_winner ? 1 : 0;
         parallel_for(n_blocks, n_threads, [&](i64 b) {
-            std::vector<T> scratch(static_cast<size_t>(tile * nc));
+            std::vector<T> part(static_cast<size_t>(tile * (nc + off)));
             std::vector<double> acc(static_cast<size_t>(nc), 0.0);
             const i64 e = std::min(n, (b + 1) * block_rows);
             for (i64 r0 = b * block_rows; r0 < e; r0 += tile) {
                 const i64 m = std::min(tile, e - r0);
-                for (i64 i = r0; i < r0 + m; ++i)
-                    closest[static_cast<size_t>(i)] = closest_now(i);
-                tile_partial(X, pc, r0, m, scratch.data());
-                kernels<T>().pp_potentials(scratch.data(), m, m, nc, xsq + r0, w + r0,
-                                           closest.data() + r0, cand_dist.data() + r0,
-                                           n, acc.data());
+                tile_partial(X, pc, r0, m, part.data());
+                if (have_winner)
+                    fold(r0, m, part.data());
+                kernels<T>().pp_potentials(part.data() + off * m, m, m, nc, xsq + r0,
+                                           w + r0, closest.data() + r0, nullptr, 0,
+                                           acc.data());
             }
             std::copy(acc.begin(), acc.end(), block_pot.begin() + b * trials);
         });
@@ -1008,20 +1017,26 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, const double 
     };
 
     take(0, first);
-    pc.pack(centers, 1, d, origin, dense);
-    std::fill(closest.begin(), closest.end(), std::numeric_limits<double>::infinity());
+    std::copy(centers, centers + d,
+              packed_rows.begin() + d); // the first centre as a candidate
+    pc.pack(packed_rows.data() + d, 1, d, origin, dense, &layout);
     pass(1);
-    pending = 0;
     double pot = 0;
     for (i64 b = 0; b < n_blocks; ++b) {
         block_sum[static_cast<size_t>(b)] = block_pot[static_cast<size_t>(b * trials)];
         pot += block_sum[static_cast<size_t>(b)];
     }
+    std::copy(centers, centers + d, packed_rows.begin());
+    have_winner = true;
 
+    PackedCenters<T> winner;
+    std::vector<T> part(static_cast<size_t>(tile));
     for (i64 c = 1; c < k; ++c) {
         if (keep_going && !keep_going())
             return;
-        // Locate the candidates on the cumulative sum of w * closest, block sums first.
+        winner.pack(packed_rows.data(), 1, d, origin, dense, &layout);
+        // Locate the candidates on the cumulative sum of w * closest (closest with the
+        // pending winner folded in, block sums first).
         for (i64 t = 0; t < trials; ++t) {
             const double target = uniforms[(c - 1) * trials + t] * pot;
             i64 b = 0;
@@ -1029,17 +1044,24 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, const double 
             while (b + 1 < n_blocks && run + block_sum[static_cast<size_t>(b)] < target)
                 run += block_sum[static_cast<size_t>(b++)];
             i64 found = n - 1; // rounding may leave the target past the last sample
-            for (i64 i = b * block_rows; i < n; ++i) {
-                run += static_cast<double>(w[i]) * closest_now(i);
-                if (run >= target) {
-                    found = i;
-                    break;
+            for (i64 r0 = b * block_rows; r0 < n && found == n - 1; r0 += tile) {
+                const i64 m = std::min(tile, n - r0);
+                tile_partial(X, winner, r0, m, part.data());
+                for (i64 r = 0; r < m; ++r) {
+                    const double v =
+                        std::max(0.0, xsq[r0 + r] + static_cast<double>(part[r]));
+                    run += static_cast<double>(w[r0 + r]) *
+                           std::min(closest[static_cast<size_t>(r0 + r)], v);
+                    if (run >= target) {
+                        found = r0 + r;
+                        break;
+                    }
                 }
             }
             cand_idx[static_cast<size_t>(t)] = found;
-            row_copy(X, found, cand.data() + t * d);
+            row_copy(X, found, packed_rows.data() + (1 + t) * d);
         }
-        pc.pack(cand.data(), trials, d, origin, dense);
+        pc.pack(packed_rows.data(), trials + 1, d, origin, dense, &layout);
         pass(trials);
         i64 best = 0;
         double best_pot = std::numeric_limits<double>::infinity();
@@ -1056,7 +1078,8 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, const double 
         for (i64 b = 0; b < n_blocks; ++b)
             block_sum[static_cast<size_t>(b)] =
                 block_pot[static_cast<size_t>(b * trials + best)];
-        pending = best;
+        std::copy(packed_rows.begin() + (1 + best) * d,
+                  packed_rows.begin() + (2 + best) * d, packed_rows.begin());
         pot = best_pot;
     }
 }
