@@ -263,9 +263,24 @@ inline void rows_kernel(const TileArgs<T> &a, Emit &&emit) {
     constexpr i64 kPadded = (kTileRows + G - 1) / G * G;
     alignas(64) T buf[kMaxRowFeatures * kPadded];
     const i64 d = a.d, mp = (a.m + G - 1) / G * G;
+    i64 done = 0;
+    if (d == 2 && a.ldx == 2) {
+        // Two features: split W interleaved (x, y) pairs with two shuffles.
+        using I = typename VT<T>::I;
+        I even, odd;
+        for (int l = 0; l < W; ++l) {
+            even[l] = 2 * l;
+            odd[l] = 2 * l + 1;
+        }
+        for (; done + W <= a.m; done += W) {
+            const V lo = load<V>(a.x + 2 * done), hi = load<V>(a.x + 2 * done + W);
+            store(buf + done, __builtin_shuffle(lo, hi, even));
+            store(buf + kPadded + done, __builtin_shuffle(lo, hi, odd));
+        }
+    }
     for (i64 j = 0; j < d; ++j) {
         T *row = buf + j * kPadded;
-        for (i64 r = 0; r < a.m; ++r)
+        for (i64 r = done; r < a.m; ++r)
             row[r] = a.x[r * a.ldx + j];
         for (i64 r = a.m; r < mp; ++r)
             row[r] = T(0);
@@ -372,9 +387,34 @@ void partial_distances(const TileArgs<T> &a, T *out, i64 rs, i64 cs) {
 // ---------------------------------------------------------------- per-row double loops
 
 // sums[labels[r]*d + j] += w[r] * x[r][j]; wsum[labels[r]] += w[r].
+template <typename T, int D>
+void accumulate_small(const T *x, i64 ldx, i64 m, const std::int32_t *labels,
+                      const T *w, double *sums, double *wsum) {
+    for (i64 r = 0; r < m; ++r) {
+        const T *xr = x + r * ldx;
+        const double wr = w[r];
+        double *s = sums + static_cast<i64>(labels[r]) * D;
+        for (int j = 0; j < D; ++j)
+            s[j] += wr * static_cast<double>(xr[j]);
+        wsum[labels[r]] += wr;
+    }
+}
+
 template <typename T>
 void accumulate(const T *x, i64 ldx, i64 m, i64 d, const std::int32_t *labels,
                 const T *w, double *sums, double *wsum) {
+    switch (d) { // few features: fixed, fully unrolled rows
+    case 1:
+        return accumulate_small<T, 1>(x, ldx, m, labels, w, sums, wsum);
+    case 2:
+        return accumulate_small<T, 2>(x, ldx, m, labels, w, sums, wsum);
+    case 3:
+        return accumulate_small<T, 3>(x, ldx, m, labels, w, sums, wsum);
+    case 4:
+        return accumulate_small<T, 4>(x, ldx, m, labels, w, sums, wsum);
+    default:
+        break;
+    }
     for (i64 r = 0; r < m; ++r) {
         const T *xr = x + r * ldx;
         const double wr = w[r];

@@ -506,7 +506,7 @@ class KMeans(
         centers, labels, inertia, n_iter = best
         self._origin = origin
 
-        distinct = len(np.unique(labels))
+        distinct = int(np.count_nonzero(np.bincount(labels, minlength=self.n_clusters)))
         if distinct < self.n_clusters:
             warnings.warn(
                 f"Number of distinct clusters ({distinct}) found smaller than "
