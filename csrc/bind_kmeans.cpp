@@ -21,7 +21,7 @@ const double *origin_ptr(const py::object &origin, i64 d) {
 template <typename T, class View>
 py::tuple lloyd_impl(const View &X, const carray<T> &w, const carray<T> &centers_init,
                      i64 max_iter, double tol, const py::object &origin, int n_threads,
-                     py::object on_iter, bool prune = true,
+                     py::object on_iter, int prune = 1,
                      const py::object &xsq = py::none()) {
     const i64 k = static_cast<i64>(centers_init.shape(0));
     if (centers_init.ndim() != 2 || static_cast<i64>(centers_init.shape(1)) != X.d ||
@@ -42,7 +42,10 @@ py::tuple lloyd_impl(const View &X, const carray<T> &w, const carray<T> &centers
     p.n_threads = n_threads;
     p.origin = origin_ptr(origin, X.d);
     p.track_inertia = track_inertia;
-    p.prune = prune;
+    if (prune < 0 || prune > 2)
+        throw std::invalid_argument(
+            "prune must be 0 (never), 1 (automatic) or 2 (always)");
+    p.prune = static_cast<Prune>(prune);
     if (!xsq.is_none()) {
         auto norms = xsq.cast<carray<double>>();
         check_vector(norms, X.n, "x_squared_norms");
@@ -181,7 +184,7 @@ template <typename T> void register_dtype(py::module_ &m) {
     m.def(
         "lloyd",
         [](const A &X, const A &w, const A &c, i64 max_iter, double tol,
-           const py::object &origin, int nt, py::object cb, bool prune,
+           const py::object &origin, int nt, py::object cb, int prune,
            const py::object &xsq) {
             return lloyd_impl<T>(dense_view(X), w, c, max_iter, tol, origin, nt,
                                  std::move(cb), prune, xsq);
@@ -189,7 +192,7 @@ template <typename T> void register_dtype(py::module_ &m) {
         py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
         py::arg("centers").noconvert(), py::arg("max_iter"), py::arg("tol"),
         py::arg("origin"), py::arg("n_threads"), py::arg("on_iter") = none,
-        py::arg("prune") = true, py::arg("x_squared_norms") = none,
+        py::arg("prune") = 1, py::arg("x_squared_norms") = none,
         "Lloyd's algorithm from the given centres. on_iter(iter, inertia, shift, "
         "n_changed) runs "
         "after every iteration. Returns (centers, labels, inertia, n_iter, strict).");

@@ -808,13 +808,17 @@ void move_bounds(const T *old_c, const T *new_c, i64 k, i64 d,
 
 // ---------------------------------------------------------------- one Lloyd run
 
+// When the assignment uses Hamerly's bounds: never, when k * d >= kPruneMinWork, or
+// always.
+enum class Prune { never, automatic, always };
+
 struct LloydParams {
     i64 max_iter = 300;
     double tol = 0; // absolute: compared with the total squared centre shift
     bool track_inertia = false; // compute the inertia of every iteration (for progress)
     const double *origin = nullptr; // dense data: what centres are packed relative to
-    bool prune = true;           // dense data: skip samples settled by Hamerly's bounds
-    const double *xsq = nullptr; // dense data: ||x - origin||^2 if already known
+    Prune prune = Prune::automatic; // dense data: when to use Hamerly's bounds
+    const double *xsq = nullptr;    // dense data: ||x - origin||^2 if already known
     int n_threads = 1;
 };
 
@@ -890,8 +894,9 @@ LloydResult lloyd_run(const View &X, const T *w, T *centers, i64 k,
     Bounds bounds;
     Bounds *bd = nullptr;
     // Bounds pay off once a full scan costs clearly more than their bookkeeping.
-    if (p.prune && k > 1 && k * d >= kPruneMinWork &&
-        std::is_same<View, Dense<T>>::value) {
+    const bool worth = p.prune == Prune::always ||
+                       (p.prune == Prune::automatic && k * d >= kPruneMinWork);
+    if (worth && k > 1 && std::is_same<View, Dense<T>>::value) {
         bd = &bounds;
         bounds.upper.assign(static_cast<size_t>(X.n), 0.0);
         bounds.lower.assign(static_cast<size_t>(X.n), 0.0);

@@ -89,8 +89,8 @@ def test_pruned_lloyd_gives_the_plain_labels(rng, dtype, n, d, k):
     w = rng.uniform(0.2, 3.0, n).astype(dtype)  # fractional: running sums round
     init = X[rng.choice(n, k, replace=False)]
     origin = X.astype(np.float64).mean(axis=0)
-    plain = _core.lloyd(X, w, init, 60, 0.0, origin, 2, None, False)
-    pruned = _core.lloyd(X, w, init, 60, 0.0, origin, 2, None, True)
+    plain = _core.lloyd(X, w, init, 60, 0.0, origin, 2, None, 0)
+    pruned = _core.lloyd(X, w, init, 60, 0.0, origin, 2, None, 2)
     np.testing.assert_array_equal(pruned[1], plain[1])
     assert pruned[3] == plain[3]
     rtol = 1e-10 if dtype == np.float64 else 1e-5
@@ -103,8 +103,14 @@ def test_pruned_lloyd_relocates_empty_clusters_like_plain(rng):
     init = np.vstack([X[:6], np.full((2, 16), 100.0)])  # two centres nobody picks
     w = np.ones(len(X))
     origin = X.mean(axis=0)
-    plain = _core.lloyd(X, w, init, 50, 0.0, origin, 1, None, False)
-    pruned = _core.lloyd(X, w, init, 50, 0.0, origin, 1, None, True)
+    plain = _core.lloyd(X, w, init, 50, 0.0, origin, 1, None, 0)
+    pruned = _core.lloyd(X, w, init, 50, 0.0, origin, 1, None, 2)
     np.testing.assert_array_equal(pruned[1], plain[1])
     np.testing.assert_allclose(pruned[0], plain[0], rtol=1e-10, atol=1e-10)
     assert len(np.unique(pruned[1])) == 8
+
+
+def test_lloyd_rejects_unknown_prune_mode():
+    X = np.zeros((10, 2))
+    with pytest.raises(ValueError, match="prune must be"):
+        _core.lloyd(X, np.ones(10), X[:2].copy(), 5, 0.0, None, 1, None, 3)

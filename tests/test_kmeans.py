@@ -264,9 +264,22 @@ def test_elkan_single_cluster_warns():
     X = blobs(100, d=2, k=2, seed=0)
     with pytest.warns(RuntimeWarning, match="doesn't make sense for a single cluster"):
         KMeans(1, algorithm="elkan").fit(X)
-    a = KMeans(3, algorithm="elkan", random_state=0).fit(X)
-    b = KMeans(3, algorithm="lloyd", random_state=0).fit(X)
+
+
+@pytest.mark.parametrize("d,k", [(2, 5), (3, 12), (16, 20)])
+def test_elkan_and_lloyd_give_the_same_clustering(d, k):
+    # 'elkan' always prunes with bounds; 'lloyd' prunes only for k * d >= 128
+    X = blobs(6000, d=d, k=k, std=1.5, seed=d)
+    a = KMeans(k, algorithm="elkan", random_state=0, tol=0).fit(X)
+    b = KMeans(k, algorithm="lloyd", random_state=0, tol=0).fit(X)
     np.testing.assert_array_equal(a.labels_, b.labels_)
+    assert a.n_iter_ == b.n_iter_
+    np.testing.assert_allclose(
+        a.cluster_centers_, b.cluster_centers_, rtol=1e-10, atol=1e-10
+    )
+    assert a.inertia_ == pytest.approx(b.inertia_, rel=1e-10)
+    theirs = skc.KMeans(k, algorithm="elkan", random_state=0, tol=0).fit(X)
+    np.testing.assert_array_equal(a.labels_, theirs.labels_)
 
 
 def _digest(*arrays):

@@ -240,8 +240,11 @@ class KMeans(
         modifies X: where scikit-learn centres a copy of X for accurate distances,
         clustercore measures the centres from the column means instead.
     algorithm : {'lloyd', 'elkan'}, default='lloyd'
-        Accepted for compatibility. Both run the same exact Lloyd kernel (Elkan's method
-        returns the same result as Lloyd's; a bound-based kernel is planned).
+        Both run Lloyd's iterations exactly and give the same labels. 'elkan' always
+        skips distance computations that the triangle inequality proves useless
+        (Hamerly's one-bound variant of Elkan's method: O(n) extra memory instead of
+        O(n k)); 'lloyd' does so when there are enough centres and features for the
+        bounds to pay (k * d >= 128), and otherwise scans every centre.
 
     Attributes
     ----------
@@ -369,6 +372,14 @@ class KMeans(
         X = X.astype(dtype, copy=False)
         return X, np.ascontiguousarray(self.cluster_centers_, dtype=dtype)
 
+    def _dense_lloyd_options(self, X, x_squared_norms):
+        """Norms to reuse, and when to prune with bounds: 'elkan' always, 'lloyd'
+        when a full scan is expensive enough (both give the same labels)."""
+        if sp.issparse(X):
+            return {}
+        prune = 2 if self._algorithm == "elkan" else 1
+        return {"x_squared_norms": x_squared_norms, "prune": prune}
+
     def _origin_for(self, X):
         """The fit's origin for the dense kernels, so predict(X_train) == labels_."""
         if sp.issparse(X):
@@ -493,7 +504,7 @@ class KMeans(
                 *_origin_args(X, origin),
                 n_threads,
                 self._progress(run),
-                **({} if sp.issparse(X) else {"x_squared_norms": x_squared_norms}),
+                **self._dense_lloyd_options(X, x_squared_norms),
             )
             # Keep the first run, then a later one only if it is better and not merely a
             # relabelling of the best one (rounding noise would otherwise decide).
