@@ -28,7 +28,7 @@ def table(result: dict, benchmark: str) -> list[tuple]:
     for i, name in enumerate(names):
         for j, impl in enumerate(impls):
             v = values[i * len(impls) + j]
-            if v is not None:
+            if v is not None and v == v:  # skipped cases are None or NaN
                 grid[(name, impl)] = v
     rows = []
     for name in names:

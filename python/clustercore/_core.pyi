@@ -1,0 +1,346 @@
+"""
+clustercore's C++ kernels. Use the estimators in clustercore, not this module.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import numpy
+import numpy.typing
+
+__all__: list[str] = [
+    "build_info",
+    "column_mean_var",
+    "distances",
+    "distances_csr",
+    "kmeans_plusplus",
+    "kmeans_plusplus_csr",
+    "labels_inertia",
+    "labels_inertia_csr",
+    "lloyd",
+    "lloyd_block_stats",
+    "lloyd_block_stats_csr",
+    "lloyd_csr",
+    "max_threads",
+    "row_norms",
+    "row_norms_csr",
+    "select_simd",
+]
+
+def build_info() -> dict: ...
+@typing.overload
+def column_mean_var(
+    X: numpy.typing.NDArray[numpy.float32],
+    want_var: bool,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Column means and population variances (None unless want_var), in double.
+    """
+
+@typing.overload
+def column_mean_var(
+    X: numpy.typing.NDArray[numpy.float64],
+    want_var: bool,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Column means and population variances (None unless want_var), in double.
+    """
+
+@typing.overload
+def distances(
+    X: numpy.typing.NDArray[numpy.float32],
+    centers: numpy.typing.NDArray[numpy.float32],
+    squared: bool,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.ndarray:
+    """
+    Euclidean distances of every row to every centre, from the differences in double.
+    """
+
+@typing.overload
+def distances(
+    X: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    squared: bool,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.ndarray:
+    """
+    Euclidean distances of every row to every centre, from the differences in double.
+    """
+
+@typing.overload
+def distances_csr(
+    data: numpy.typing.NDArray[numpy.float32],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    centers: numpy.typing.NDArray[numpy.float32],
+    squared: bool,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.ndarray: ...
+@typing.overload
+def distances_csr(
+    data: numpy.typing.NDArray[numpy.float64],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    centers: numpy.typing.NDArray[numpy.float64],
+    squared: bool,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.ndarray: ...
+@typing.overload
+def kmeans_plusplus(
+    X: numpy.typing.NDArray[numpy.float32],
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    x_squared_norms: numpy.typing.NDArray[numpy.float64],
+    origin: typing.Any,
+    n_clusters: typing.SupportsInt | typing.SupportsIndex,
+    first: typing.SupportsInt | typing.SupportsIndex,
+    uniforms: numpy.typing.NDArray[numpy.float64],
+    n_local_trials: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Greedy k-means++ driven by the given random draws: (centers, indices). x_squared_norms are ||x - origin||^2.
+    """
+
+@typing.overload
+def kmeans_plusplus(
+    X: numpy.typing.NDArray[numpy.float64],
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    x_squared_norms: numpy.typing.NDArray[numpy.float64],
+    origin: typing.Any,
+    n_clusters: typing.SupportsInt | typing.SupportsIndex,
+    first: typing.SupportsInt | typing.SupportsIndex,
+    uniforms: numpy.typing.NDArray[numpy.float64],
+    n_local_trials: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Greedy k-means++ driven by the given random draws: (centers, indices). x_squared_norms are ||x - origin||^2.
+    """
+
+@typing.overload
+def kmeans_plusplus_csr(
+    data: numpy.typing.NDArray[numpy.float32],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    x_squared_norms: numpy.typing.NDArray[numpy.float64],
+    n_clusters: typing.SupportsInt | typing.SupportsIndex,
+    first: typing.SupportsInt | typing.SupportsIndex,
+    uniforms: numpy.typing.NDArray[numpy.float64],
+    n_local_trials: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple: ...
+@typing.overload
+def kmeans_plusplus_csr(
+    data: numpy.typing.NDArray[numpy.float64],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    x_squared_norms: numpy.typing.NDArray[numpy.float64],
+    n_clusters: typing.SupportsInt | typing.SupportsIndex,
+    first: typing.SupportsInt | typing.SupportsIndex,
+    uniforms: numpy.typing.NDArray[numpy.float64],
+    n_local_trials: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple: ...
+@typing.overload
+def labels_inertia(
+    X: numpy.typing.NDArray[numpy.float32],
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    centers: numpy.typing.NDArray[numpy.float32],
+    origin: typing.Any,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Nearest centre of every row and the weighted inertia: (labels, inertia).
+    """
+
+@typing.overload
+def labels_inertia(
+    X: numpy.typing.NDArray[numpy.float64],
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    origin: typing.Any,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Nearest centre of every row and the weighted inertia: (labels, inertia).
+    """
+
+@typing.overload
+def labels_inertia_csr(
+    data: numpy.typing.NDArray[numpy.float32],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    centers: numpy.typing.NDArray[numpy.float32],
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple: ...
+@typing.overload
+def labels_inertia_csr(
+    data: numpy.typing.NDArray[numpy.float64],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple: ...
+@typing.overload
+def lloyd(
+    X: numpy.typing.NDArray[numpy.float32],
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    centers: numpy.typing.NDArray[numpy.float32],
+    max_iter: typing.SupportsInt | typing.SupportsIndex,
+    tol: typing.SupportsFloat | typing.SupportsIndex,
+    origin: typing.Any,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+    on_iter: typing.Any = None,
+    prune: typing.SupportsInt | typing.SupportsIndex = 1,
+    x_squared_norms: typing.Any = None,
+) -> tuple:
+    """
+    Lloyd's algorithm from the given centres. on_iter(iter, inertia, shift, n_changed) runs after every iteration. Returns (centers, labels, inertia, n_iter, strict).
+    """
+
+@typing.overload
+def lloyd(
+    X: numpy.typing.NDArray[numpy.float64],
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    max_iter: typing.SupportsInt | typing.SupportsIndex,
+    tol: typing.SupportsFloat | typing.SupportsIndex,
+    origin: typing.Any,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+    on_iter: typing.Any = None,
+    prune: typing.SupportsInt | typing.SupportsIndex = 1,
+    x_squared_norms: typing.Any = None,
+) -> tuple:
+    """
+    Lloyd's algorithm from the given centres. on_iter(iter, inertia, shift, n_changed) runs after every iteration. Returns (centers, labels, inertia, n_iter, strict).
+    """
+
+@typing.overload
+def lloyd_block_stats(
+    X: numpy.typing.NDArray[numpy.float32],
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    centers: numpy.typing.NDArray[numpy.float32],
+    origin: typing.Any,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Sufficient statistics of one Lloyd step on a block, in double: (sums, weights, inertia, labels).
+    """
+
+@typing.overload
+def lloyd_block_stats(
+    X: numpy.typing.NDArray[numpy.float64],
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    origin: typing.Any,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Sufficient statistics of one Lloyd step on a block, in double: (sums, weights, inertia, labels).
+    """
+
+@typing.overload
+def lloyd_block_stats_csr(
+    data: numpy.typing.NDArray[numpy.float32],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    centers: numpy.typing.NDArray[numpy.float32],
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple: ...
+@typing.overload
+def lloyd_block_stats_csr(
+    data: numpy.typing.NDArray[numpy.float64],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple: ...
+@typing.overload
+def lloyd_csr(
+    data: numpy.typing.NDArray[numpy.float32],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    centers: numpy.typing.NDArray[numpy.float32],
+    max_iter: typing.SupportsInt | typing.SupportsIndex,
+    tol: typing.SupportsFloat | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+    on_iter: typing.Any = None,
+) -> tuple: ...
+@typing.overload
+def lloyd_csr(
+    data: numpy.typing.NDArray[numpy.float64],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    max_iter: typing.SupportsInt | typing.SupportsIndex,
+    tol: typing.SupportsFloat | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+    on_iter: typing.Any = None,
+) -> tuple: ...
+def max_threads() -> int:
+    """
+    Threads the parallel runtime would use now (OMP_NUM_THREADS, threadpoolctl).
+    """
+
+@typing.overload
+def row_norms(
+    X: numpy.typing.NDArray[numpy.float32],
+    origin: typing.Any,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.ndarray:
+    """
+    ||x - origin||^2 of every row, in double.
+    """
+
+@typing.overload
+def row_norms(
+    X: numpy.typing.NDArray[numpy.float64],
+    origin: typing.Any,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.ndarray:
+    """
+    ||x - origin||^2 of every row, in double.
+    """
+
+@typing.overload
+def row_norms_csr(
+    data: numpy.typing.NDArray[numpy.float32],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.ndarray: ...
+@typing.overload
+def row_norms_csr(
+    data: numpy.typing.NDArray[numpy.float64],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.ndarray: ...
+def select_simd(name: str) -> None:
+    """
+    Force the kernels of one instruction set (tests only; not thread-safe).
+    """
