@@ -294,13 +294,30 @@ inline void rows_kernel(const TileArgs<T> &a, Emit &&emit) {
     }
 }
 
+// D(x, c) for the kRowVectors * W rows held transposed in xt. The rows layout stores
+// -2 c', so D = cnorm + sum_j x_j (-2 c'_j) is one FMA chain per lane.
+template <typename T>
+inline void rows_distance(const TileArgs<T> &a, i64 c,
+                          const typename VT<T>::V (&xt)[kRowVectors][kMaxRowFeatures],
+                          typename VT<T>::V (&acc)[kRowVectors]) {
+    using V = typename VT<T>::V;
+    const T *cr = a.centers + c * a.d;
+    const V cn = splat<V>(a.cnorm[c]);
+    for (int u = 0; u < kRowVectors; ++u)
+        acc[u] = cn;
+    for (i64 j = 0; j < a.d; ++j) {
+        const V cj = splat<V>(cr[j]);
+        for (int u = 0; u < kRowVectors; ++u)
+            acc[u] += xt[u][j] * cj;
+    }
+}
+
 template <typename T> void assign_rows(const TileArgs<T> &a, std::int32_t *labels) {
     using V = typename VT<T>::V;
     using I = typename VT<T>::I;
     using S = typename VT<T>::S;
     constexpr int W = VT<T>::W;
     const T inf = __builtin_inf();
-    const i64 d = a.d;
     rows_kernel<T>(a, [&](i64 r0, V(&xt)[kRowVectors][kMaxRowFeatures]) {
         V best[kRowVectors];
         I best_idx[kRowVectors];
@@ -309,18 +326,8 @@ template <typename T> void assign_rows(const TileArgs<T> &a, std::int32_t *label
             best_idx[u] = I{};
         }
         for (i64 c = 0; c < a.k; ++c) {
-            const T *cr = a.centers + c * d;
-            // the rows layout stores -2 c': D = cnorm + sum_j x_j (-2 c'_j), one FMA
-            // chain
             V acc[kRowVectors];
-            const V cn = splat<V>(a.cnorm[c]);
-            for (int u = 0; u < kRowVectors; ++u)
-                acc[u] = cn;
-            for (i64 j = 0; j < d; ++j) {
-                const V cj = splat<V>(cr[j]);
-                for (int u = 0; u < kRowVectors; ++u)
-                    acc[u] += xt[u][j] * cj;
-            }
+            rows_distance<T>(a, c, xt, acc);
             const I ci = splat<I>(static_cast<S>(c));
             for (int u = 0; u < kRowVectors; ++u) {
                 const V dist = acc[u];
@@ -342,19 +349,10 @@ template <typename T>
 void distances_rows(const TileArgs<T> &a, T *out, i64 rs, i64 cs) {
     using V = typename VT<T>::V;
     constexpr int W = VT<T>::W;
-    const i64 d = a.d;
     rows_kernel<T>(a, [&](i64 r0, V(&xt)[kRowVectors][kMaxRowFeatures]) {
         for (i64 c = 0; c < a.k; ++c) {
-            const T *cr = a.centers + c * d;
             V acc[kRowVectors];
-            const V cn = splat<V>(a.cnorm[c]);
-            for (int u = 0; u < kRowVectors; ++u)
-                acc[u] = cn;
-            for (i64 j = 0; j < d; ++j) {
-                const V cj = splat<V>(cr[j]);
-                for (int u = 0; u < kRowVectors; ++u)
-                    acc[u] += xt[u][j] * cj;
-            }
+            rows_distance<T>(a, c, xt, acc);
             alignas(64) T dist[W * kRowVectors];
             for (int u = 0; u < kRowVectors; ++u)
                 store(dist + u * W, acc[u]);

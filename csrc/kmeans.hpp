@@ -406,6 +406,30 @@ struct LloydStats {
     } scratch;
 };
 
+// Totals of a pass over a block grid: inertia and label changes added in block order,
+// and out[e] += the blocks' state[b * slot + e] in block order for every e < slot
+// (elements in parallel). The order is fixed by the grid, so the sums do not depend on
+// the threads.
+inline void reduce_blocks(const LloydStats::Scratch &sc, i64 count, i64 slot,
+                          int n_threads, double *out, LloydStats &totals) {
+    totals.inertia = 0;
+    totals.n_changed = 0;
+    for (i64 b = 0; b < count; ++b) {
+        totals.inertia += sc.inertia[static_cast<size_t>(b)];
+        totals.n_changed += sc.changed[static_cast<size_t>(b)];
+    }
+    const i64 chunk = 4096;
+    parallel_for((slot + chunk - 1) / chunk, n_threads, [&](i64 t) {
+        const i64 e0 = t * chunk, e1 = std::min(slot, e0 + chunk);
+        for (i64 e = e0; e < e1; ++e) {
+            double acc = out[e];
+            for (i64 b = 0; b < count; ++b)
+                acc += sc.state[static_cast<size_t>(b * slot + e)];
+            out[e] = acc;
+        }
+    });
+}
+
 enum class Pass {
     full,        // assign labels, accumulate sums/weights (and inertia if asked)
     assign_only, // assign labels (and inertia if asked); sums/weights left empty
@@ -428,14 +452,12 @@ void lloyd_pass(const View &X, const T *w, const T *centers, i64 k,
     PackedCenters<T> pc;
     if (assign)
         pc.pack(centers, k, d, origin, std::is_same<View, Dense<T>>::value);
-    out.scratch.prepare(grid.count, slot);
-    std::vector<double> &block_state = out.scratch.state;
-    std::vector<double> &block_inertia = out.scratch.inertia;
-    std::vector<i64> &block_changed = out.scratch.changed;
+    LloydStats::Scratch &sc = out.scratch;
+    sc.prepare(grid.count, slot);
     const std::vector<double> cnorm2 = squared_norms(centers, k, d);
 
     parallel_for(grid.count, n_threads, [&](i64 b) {
-        double *sums = block_state.data() + b * slot;
+        double *sums = sc.state.data() + b * slot;
         double *wsum = sums + k * d;
         std::fill(sums, sums + slot, 0.0);
         double inertia = 0;
@@ -460,35 +482,14 @@ void lloyd_pass(const View &X, const T *w, const T *centers, i64 k,
                     inertia += static_cast<double>(w[r0 + r]) * dist[r];
             }
         }
-        block_inertia[static_cast<size_t>(b)] = inertia;
-        block_changed[static_cast<size_t>(b)] = changed;
+        sc.inertia[static_cast<size_t>(b)] = inertia;
+        sc.changed[static_cast<size_t>(b)] = changed;
     });
 
-    out.inertia = 0;
-    out.n_changed = 0;
-    for (i64 b = 0; b < grid.count; ++b) {
-        out.inertia += block_inertia[static_cast<size_t>(b)];
-        out.n_changed += block_changed[static_cast<size_t>(b)];
-    }
-    out.sums.assign(static_cast<size_t>(accumulate ? k * d : 0), 0.0);
-    out.weights.assign(static_cast<size_t>(accumulate ? k : 0), 0.0);
-    if (!accumulate)
-        return;
-    // Element ranges are reduced in parallel; each element adds the blocks in block
-    // order.
-    const i64 chunk = 4096;
-    parallel_for((slot + chunk - 1) / chunk, n_threads, [&](i64 t) {
-        const i64 e0 = t * chunk, e1 = std::min(slot, e0 + chunk);
-        for (i64 e = e0; e < e1; ++e) {
-            double s = 0;
-            for (i64 b = 0; b < grid.count; ++b)
-                s += block_state[static_cast<size_t>(b * slot + e)];
-            if (e < k * d)
-                out.sums[static_cast<size_t>(e)] = s;
-            else
-                out.weights[static_cast<size_t>(e - k * d)] = s;
-        }
-    });
+    std::vector<double> total(static_cast<size_t>(slot), 0.0);
+    reduce_blocks(out.scratch, grid.count, slot, n_threads, total.data(), out);
+    out.sums.assign(total.begin(), total.begin() + (accumulate ? k * d : 0));
+    out.weights.assign(total.begin() + (accumulate ? k * d : 0), total.end());
 }
 
 // Clusters with zero weight take the samples farthest from their assigned (old) centre,
@@ -587,7 +588,7 @@ struct Bounds {
     // Running sums and weights per cluster for the current labels: a pass adds only the
     // rows whose label changed. Rebuilt in full when !sums_valid (first pass,
     // relocation).
-    std::vector<double> sums, weights, counts;
+    std::vector<double> running; // [sums (k*d), weights (k), member counts (k)]
     bool sums_valid = false;
 };
 
@@ -639,14 +640,12 @@ void pruned_pass(const Dense<T> &X, const T *w, const T *centers, i64 k,
         4.0 * static_cast<double>(d + 4) * std::numeric_limits<T>::epsilon();
     const bool valid = bd.valid;
     const bool incremental = bd.sums_valid || !accumulate; // no full accumulation
-    out.scratch.prepare(grid.count, slot);
-    std::vector<double> &block_state = out.scratch.state;
-    std::vector<double> &block_inertia = out.scratch.inertia;
-    std::vector<i64> &block_changed = out.scratch.changed;
+    LloydStats::Scratch &sc = out.scratch;
+    sc.prepare(grid.count, slot);
     const std::vector<double> cnorm2 = squared_norms(centers, k, d);
 
     parallel_for(grid.count, n_threads, [&](i64 b) {
-        double *sums = block_state.data() + b * slot;
+        double *sums = sc.state.data() + b * slot;
         double *wsum = sums + k * d;
         double *count = wsum + k;
         std::fill(sums, sums + slot, 0.0);
@@ -726,50 +725,30 @@ void pruned_pass(const Dense<T> &X, const T *w, const T *centers, i64 k,
                     inertia += static_cast<double>(w[r0 + r]) * sq[r];
             }
         }
-        block_inertia[static_cast<size_t>(b)] = inertia;
-        block_changed[static_cast<size_t>(b)] = changed;
+        sc.inertia[static_cast<size_t>(b)] = inertia;
+        sc.changed[static_cast<size_t>(b)] = changed;
     });
     bd.valid = true;
 
-    out.inertia = 0;
-    out.n_changed = 0;
-    for (i64 b = 0; b < grid.count; ++b) {
-        out.inertia += block_inertia[static_cast<size_t>(b)];
-        out.n_changed += block_changed[static_cast<size_t>(b)];
-    }
-    // Block order: each element adds the blocks in order, onto the running sums when
-    // incremental (the blocks then hold changes), else from zero.
+    // Onto the running totals when incremental (the blocks then hold changes), else
+    // from zero.
+    if (!incremental || !accumulate)
+        bd.running.assign(static_cast<size_t>(slot), 0.0);
+    reduce_blocks(out.scratch, grid.count, accumulate ? slot : 0, n_threads,
+                  bd.running.data(), out);
     if (!accumulate)
         return;
-    if (!incremental) {
-        bd.sums.assign(static_cast<size_t>(k * d), 0.0);
-        bd.weights.assign(static_cast<size_t>(k), 0.0);
-        bd.counts.assign(static_cast<size_t>(k), 0.0);
-    }
-    const i64 chunk = 4096;
-    parallel_for((slot + chunk - 1) / chunk, n_threads, [&](i64 t) {
-        const i64 e0 = t * chunk, e1 = std::min(slot, e0 + chunk);
-        for (i64 e = e0; e < e1; ++e) {
-            double *target = e < k * d ? &bd.sums[static_cast<size_t>(e)]
-                             : e < k * d + k
-                                 ? &bd.weights[static_cast<size_t>(e - k * d)]
-                                 : &bd.counts[static_cast<size_t>(e - k * d - k)];
-            double acc = *target;
-            for (i64 b = 0; b < grid.count; ++b)
-                acc += block_state[static_cast<size_t>(b * slot + e)];
-            *target = acc;
-        }
-    });
+    double *sums = bd.running.data(), *weights = sums + k * d, *counts = weights + k;
     // A cluster left with no member is empty exactly, whatever rounding the running
     // sums kept (relocation tests weights == 0).
     for (i64 c = 0; c < k; ++c)
-        if (bd.counts[static_cast<size_t>(c)] == 0) {
-            bd.weights[static_cast<size_t>(c)] = 0;
-            std::fill(bd.sums.begin() + c * d, bd.sums.begin() + (c + 1) * d, 0.0);
+        if (counts[c] == 0) {
+            weights[c] = 0;
+            std::fill(sums + c * d, sums + (c + 1) * d, 0.0);
         }
     bd.sums_valid = true;
-    out.sums = bd.sums;
-    out.weights = bd.weights;
+    out.sums.assign(sums, sums + k * d);
+    out.weights.assign(weights, weights + k);
 }
 
 // After the centres moved from old to new: upper grows by its centre's move, lower
