@@ -1015,12 +1015,15 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, const double 
 
     PackedCenters<T> winner;
     std::vector<T> part(static_cast<size_t>(tile));
+    std::vector<char> folded(static_cast<size_t>(n_blocks));
     for (i64 c = 1; c < k; ++c) {
         if (keep_going && !keep_going())
             return;
         winner.pack(packed_rows.data(), 1, d, origin, dense, &layout);
-        // Locate the candidates on the cumulative sum of w * closest (closest with the
-        // pending winner folded in, block sums first).
+        // Locate the candidates on the cumulative sum of w * closest, block sums first.
+        // A block the search enters gets the pending winner folded into closest first
+        // (once per step; the pass folds it again, which changes nothing).
+        std::fill(folded.begin(), folded.end(), 0);
         for (i64 t = 0; t < trials; ++t) {
             const double target = uniforms[(c - 1) * trials + t] * pot;
             i64 b = 0;
@@ -1028,16 +1031,20 @@ void kmeans_plusplus(const View &X, const T *w, const double *xsq, const double 
             while (b + 1 < n_blocks && run + block_sum[static_cast<size_t>(b)] < target)
                 run += block_sum[static_cast<size_t>(b++)];
             i64 found = n - 1; // rounding may leave the target past the last sample
-            for (i64 r0 = b * block_rows; r0 < n && found == n - 1; r0 += tile) {
-                const i64 m = std::min(tile, n - r0);
-                tile_partial(X, winner, r0, m, part.data());
-                for (i64 r = 0; r < m; ++r) {
-                    const double v =
-                        std::max(0.0, xsq[r0 + r] + static_cast<double>(part[r]));
-                    run += static_cast<double>(w[r0 + r]) *
-                           std::min(closest[static_cast<size_t>(r0 + r)], v);
+            for (; b < n_blocks && found == n - 1; ++b) {
+                const i64 e = std::min(n, (b + 1) * block_rows);
+                if (!folded[static_cast<size_t>(b)]) {
+                    for (i64 r0 = b * block_rows; r0 < e; r0 += tile) {
+                        const i64 m = std::min(tile, e - r0);
+                        tile_partial(X, winner, r0, m, part.data());
+                        fold(r0, m, part.data());
+                    }
+                    folded[static_cast<size_t>(b)] = 1;
+                }
+                for (i64 i = b * block_rows; i < e; ++i) {
+                    run += static_cast<double>(w[i]) * closest[static_cast<size_t>(i)];
                     if (run >= target) {
-                        found = r0 + r;
+                        found = i;
                         break;
                     }
                 }

@@ -93,6 +93,21 @@ def test_kmeans_plusplus_picks_sklearns_indices(rng):
         np.testing.assert_array_equal(c1, X[i1])
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [1, 7, 5000])
+def test_first_centre_drawn_like_numpy_choice(rng, dtype, n):
+    from clustercore.kmeans import _weighted_index
+
+    w = rng.uniform(0, 3, n).astype(dtype)
+    w[rng.random(n) < 0.3] = 0
+    w[0] = 1
+    for seed in range(10):
+        expected = np.random.RandomState(seed).choice(n, p=w / w.sum())
+        assert _weighted_index(np.random.RandomState(seed), w) == expected
+    with pytest.raises(ValueError, match="probabilities are not non-negative"):
+        _weighted_index(np.random.RandomState(0), np.r_[w, -0.5])
+
+
 def test_k_means_function_matches_estimator():
     X = blobs(1000, d=3, k=4, seed=1)
     c, lab, inertia, n_iter = k_means(X, 4, random_state=0, return_n_iter=True)
@@ -318,6 +333,14 @@ def test_feature_names_and_output():
     km = KMeans(2, random_state=0).fit(X)
     assert list(km.feature_names_in_) == ["a", "b"]
     assert list(km.get_feature_names_out()) == ["kmeans0", "kmeans1"]
+
+
+def test_set_output_pandas():
+    pd = pytest.importorskip("pandas")
+    X = blobs(300, d=3, k=3, seed=1)
+    out = KMeans(3, random_state=0).set_output(transform="pandas").fit_transform(X)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == ["kmeans0", "kmeans1", "kmeans2"]
 
 
 def test_get_feature_names_out_without_pandas():

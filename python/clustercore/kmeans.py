@@ -48,6 +48,19 @@ def _n_local_trials(n_clusters, n_local_trials):
     )
 
 
+def _weighted_index(random_state, weights):
+    """``random_state.choice(len(weights), p=weights / weights.sum())``, drawn the
+    same way (one uniform, searched right of the normalised cumulative sum) without
+    the checks of ``p`` that cost more than the draw; numpy's own call, with its
+    error, when some weight is negative."""
+    p = weights / weights.sum()
+    if (p < 0).any():
+        return random_state.choice(len(weights), p=p)
+    cdf = np.cumsum(p, dtype=np.float64)
+    cdf /= cdf[-1]
+    return int(cdf.searchsorted(random_state.random_sample(), side="right"))
+
+
 def _plusplus(
     X,
     n_clusters,
@@ -66,7 +79,7 @@ def _plusplus(
     ``||x - origin||^2``.
     """
     trials = _n_local_trials(n_clusters, n_local_trials)
-    first = random_state.choice(X.shape[0], p=sample_weight / sample_weight.sum())
+    first = _weighted_index(random_state, sample_weight)
     uniforms = random_state.uniform(size=(n_clusters - 1) * trials)
     xsq = np.ascontiguousarray(x_squared_norms, dtype=np.float64)
     extra = () if sp.issparse(X) else (origin,)
