@@ -414,6 +414,23 @@ def test_build_info_and_thread_limits(capsys):
     assert "simd" in capsys.readouterr().out
 
 
+def test_omp_num_threads_limits_the_pool():
+    import os
+    import subprocess
+    import sys
+
+    code = "import clustercore; print(clustercore.build_info()['n_threads'])"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "1"
+
+
 # ---------------------------------------------------------------- bad input
 
 
