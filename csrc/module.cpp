@@ -7,6 +7,7 @@ namespace py = pybind11;
 namespace cc {
 void register_config(py::module_ &m);
 void register_kmeans(py::module_ &m);
+void register_dbscan(py::module_ &m);
 } // namespace cc
 
 PYBIND11_MODULE(_core, m) {
@@ -14,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
               "module.";
     cc::register_config(m);
     cc::register_kmeans(m);
+    cc::register_dbscan(m);
 }

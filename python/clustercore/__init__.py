@@ -7,6 +7,7 @@ give bitwise-identical results for any number of threads.
 from importlib.metadata import PackageNotFoundError, version
 
 from ._config import build_info, show_config
+from .dbscan import DBSCAN, dbscan
 from .kmeans import KMeans, k_means, kmeans_plusplus
 
 try:
@@ -14,4 +15,12 @@ try:
 except PackageNotFoundError:  # running from a source tree
     __version__ = "0+unknown"
 
-__all__ = ["KMeans", "build_info", "k_means", "kmeans_plusplus", "show_config"]
+__all__ = [
+    "DBSCAN",
+    "KMeans",
+    "build_info",
+    "dbscan",
+    "k_means",
+    "kmeans_plusplus",
+    "show_config",
+]

@@ -12,6 +12,8 @@ import numpy.typing
 __all__: list[str] = [
     "build_info",
     "column_mean_var",
+    "dbscan",
+    "dbscan_predict",
     "distances",
     "distances_csr",
     "kmeans_plusplus",
@@ -47,6 +49,66 @@ def column_mean_var(
 ) -> tuple:
     """
     Column means and population variances (None unless want_var), in double.
+    """
+
+@typing.overload
+def dbscan(
+    X: numpy.typing.NDArray[numpy.float32],
+    sample_weight: typing.Any,
+    eps: typing.SupportsFloat | typing.SupportsIndex,
+    min_samples: typing.SupportsFloat | typing.SupportsIndex,
+    metric: str,
+    p: typing.SupportsFloat | typing.SupportsIndex,
+    leaf_size: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    DBSCAN with a k-d tree: (core mask, labels). Metrics: euclidean, manhattan, chebyshev, minkowski (p >= 1).
+    """
+
+@typing.overload
+def dbscan(
+    X: numpy.typing.NDArray[numpy.float64],
+    sample_weight: typing.Any,
+    eps: typing.SupportsFloat | typing.SupportsIndex,
+    min_samples: typing.SupportsFloat | typing.SupportsIndex,
+    metric: str,
+    p: typing.SupportsFloat | typing.SupportsIndex,
+    leaf_size: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    DBSCAN with a k-d tree: (core mask, labels). Metrics: euclidean, manhattan, chebyshev, minkowski (p >= 1).
+    """
+
+@typing.overload
+def dbscan_predict(
+    core_X: numpy.typing.NDArray[numpy.float32],
+    core_labels: numpy.typing.NDArray[numpy.int64],
+    X: numpy.typing.NDArray[numpy.float32],
+    eps: typing.SupportsFloat | typing.SupportsIndex,
+    metric: str,
+    p: typing.SupportsFloat | typing.SupportsIndex,
+    leaf_size: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.ndarray:
+    """
+    Label of the nearest core sample within eps, else -1.
+    """
+
+@typing.overload
+def dbscan_predict(
+    core_X: numpy.typing.NDArray[numpy.float64],
+    core_labels: numpy.typing.NDArray[numpy.int64],
+    X: numpy.typing.NDArray[numpy.float64],
+    eps: typing.SupportsFloat | typing.SupportsIndex,
+    metric: str,
+    p: typing.SupportsFloat | typing.SupportsIndex,
+    leaf_size: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.ndarray:
+    """
+    Label of the nearest core sample within eps, else -1.
     """
 
 @typing.overload

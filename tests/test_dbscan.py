@@ -1,0 +1,231 @@
+"""DBSCAN against scikit-learn (labels, core samples) and NumPy (predict)."""
+
+import clustercore
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import sklearn.cluster as skc
+from clustercore import DBSCAN, dbscan
+from sklearn.datasets import make_blobs, make_moons
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from .reference import with_threads
+
+
+def _moons():
+    return make_moons(1500, noise=0.08, random_state=0)[0], 0.1, 5
+
+
+def _blobs_noise():
+    rng = np.random.default_rng(1)
+    X = make_blobs(4000, centers=8, cluster_std=0.6, random_state=1)[0]
+    return np.vstack([X, rng.uniform(-12, 12, (400, 2))]), 0.3, 10
+
+
+def _eight_d():
+    return make_blobs(2500, n_features=8, centers=5, random_state=2)[0], 1.8, 6
+
+
+def _grid_ties():
+    # integer points: many pairs at distance exactly eps (which counts as a neighbour)
+    rng = np.random.default_rng(3)
+    return rng.integers(0, 7, (600, 2)).astype(float), 1.0, 4
+
+
+def _duplicates():
+    X = np.repeat(
+        np.array([[0.0, 0.0], [0.05, 0.0], [3.0, 3.0], [9.0, 9.0]]), 4, axis=0
+    )
+    return X, 0.1, 5
+
+
+DATASETS = [_moons, _blobs_noise, _eight_d, _grid_ties, _duplicates]
+METRICS = [
+    {"metric": "euclidean"},
+    {"metric": "manhattan"},
+    {"metric": "chebyshev"},
+    {"metric": "minkowski", "p": 3},
+    {"metric": "minkowski", "p": 1},
+]
+
+
+def _assert_same(ours, theirs):
+    np.testing.assert_array_equal(
+        ours.core_sample_indices_, theirs.core_sample_indices_
+    )
+    np.testing.assert_array_equal(ours.labels_, theirs.labels_)
+    assert ours.labels_.dtype == np.int64
+    assert ours.core_sample_indices_.dtype == np.int64
+    np.testing.assert_array_equal(ours.components_, theirs.components_)
+
+
+@pytest.mark.parametrize("make", DATASETS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "metric", METRICS, ids=lambda m: f"{m['metric']}{m.get('p', '')}"
+)
+def test_same_labels_as_sklearn(make, metric):
+    X, eps, min_samples = make()
+    ours = DBSCAN(eps=eps, min_samples=min_samples, **metric).fit(X)
+    theirs = skc.DBSCAN(eps=eps, min_samples=min_samples, **metric).fit(X)
+    _assert_same(ours, theirs)
+
+
+@pytest.mark.parametrize("make", DATASETS, ids=lambda f: f.__name__)
+def test_weights_and_min_samples_one(rng, make):
+    X, eps, min_samples = make()
+    for w in (rng.integers(0, 4, len(X)), rng.uniform(0.1, 2.5, len(X))):
+        ours = DBSCAN(eps=eps, min_samples=min_samples).fit(X, sample_weight=w)
+        theirs = skc.DBSCAN(eps=eps, min_samples=min_samples).fit(X, sample_weight=w)
+        _assert_same(ours, theirs)
+    _assert_same(
+        DBSCAN(eps=eps, min_samples=1).fit(X), skc.DBSCAN(eps=eps, min_samples=1).fit(X)
+    )
+
+
+def test_integer_weights_equal_repeated_rows(rng):
+    X, eps, min_samples = _blobs_noise()
+    w = rng.integers(1, 3, len(X))
+    weighted = DBSCAN(eps=eps, min_samples=min_samples).fit(X, sample_weight=w)
+    repeated = DBSCAN(eps=eps, min_samples=min_samples).fit(np.repeat(X, w, axis=0))
+    first = np.r_[0, np.cumsum(w)[:-1]]  # the first copy of each row
+    np.testing.assert_array_equal(repeated.labels_[first], weighted.labels_)
+
+
+def test_float32_is_kept_and_agrees():
+    X, eps, min_samples = _moons()
+    X32 = X.astype(np.float32)
+    ours = DBSCAN(eps=eps, min_samples=min_samples).fit(X32)
+    assert ours.components_.dtype == np.float32
+    _assert_same(ours, skc.DBSCAN(eps=eps, min_samples=min_samples).fit(X32))
+
+
+@pytest.mark.parametrize(
+    "kind", ["cosine", "precomputed", "sparse", "callable", "precomputed-sparse"]
+)
+def test_other_inputs_match_sklearn(kind):
+    X, eps, min_samples = _moons()
+    if kind == "cosine":
+        args, kw = (X + 2,), {"metric": "cosine", "eps": 0.001}
+    elif kind == "precomputed":
+        D = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1))
+        args, kw = (D,), {"metric": "precomputed", "eps": eps}
+    elif kind == "precomputed-sparse":
+        from sklearn.neighbors import radius_neighbors_graph
+
+        G = radius_neighbors_graph(X, eps, mode="distance")
+        args, kw = (G,), {"metric": "precomputed", "eps": eps}
+    elif kind == "sparse":
+        args, kw = (sp.csr_matrix(X),), {"eps": eps}
+    else:
+        args, kw = (X,), {"metric": lambda a, b: np.abs(a - b).sum(), "eps": eps}
+    ours = DBSCAN(min_samples=min_samples, **kw).fit(*args)
+    theirs = skc.DBSCAN(min_samples=min_samples, **kw).fit(*args)
+    np.testing.assert_array_equal(ours.labels_, theirs.labels_)
+    np.testing.assert_array_equal(
+        ours.core_sample_indices_, theirs.core_sample_indices_
+    )
+
+
+def test_function_matches_sklearn(rng):
+    X, eps, min_samples = _blobs_noise()
+    w = rng.uniform(0.5, 1.5, len(X))
+    ours = dbscan(X, eps, min_samples=min_samples, sample_weight=w)
+    theirs = skc.dbscan(X, eps, min_samples=min_samples, sample_weight=w)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def _predict_reference(model, X_new, metric_p=2.0):
+    """Nearest core sample within eps (lowest index on ties), NumPy brute force."""
+    C = model.components_.astype(np.float64)
+    D = (np.abs(X_new[:, None, :] - C[None]) ** metric_p).sum(-1) ** (1 / metric_p)
+    core_labels = model.labels_[model.core_sample_indices_]
+    nearest = D.argmin(axis=1)
+    hit = D[np.arange(len(X_new)), nearest] <= model.eps
+    return np.where(hit, core_labels[nearest], -1)
+
+
+def test_predict_nearest_core_within_eps(rng):
+    X, eps, min_samples = _blobs_noise()
+    model = DBSCAN(eps=eps, min_samples=min_samples).fit(X)
+    core = model.core_sample_indices_
+    np.testing.assert_array_equal(model.predict(X[core]), model.labels_[core])
+    X_new = rng.uniform(-12, 12, (3000, 2))
+    expected = _predict_reference(model, X_new)
+    np.testing.assert_array_equal(model.predict(X_new), expected)
+    assert (expected == -1).any() and (expected >= 0).any()
+    # manhattan through the engine, precomputed through distances
+    m1 = DBSCAN(eps=0.4, min_samples=min_samples, metric="manhattan").fit(X)
+    np.testing.assert_array_equal(m1.predict(X_new), _predict_reference(m1, X_new, 1.0))
+    D = np.sqrt(((X[:300, None] - X[None, :300]) ** 2).sum(-1))
+    pre = DBSCAN(eps=eps, min_samples=3, metric="precomputed").fit(D)
+    plain = DBSCAN(eps=eps, min_samples=3).fit(X[:300])
+    D_new = np.sqrt(((X_new[:50, None] - X[None, :300]) ** 2).sum(-1))
+    np.testing.assert_array_equal(pre.predict(D_new), plain.predict(X_new[:50]))
+
+
+def test_predict_without_core_samples_is_noise():
+    X = np.array([[0.0, 0.0], [10.0, 10.0]])
+    model = DBSCAN(eps=1.0, min_samples=2).fit(X)
+    assert model.components_.shape == (0, 2)
+    np.testing.assert_array_equal(model.predict(X), [-1, -1])
+
+
+def test_same_labels_for_1_and_2_threads():
+    X, eps, min_samples = _blobs_noise()
+    X = np.vstack([X] * 5)
+    a = with_threads(1, DBSCAN(eps=eps, min_samples=min_samples).fit, X)
+    b = with_threads(2, DBSCAN(eps=eps, min_samples=min_samples).fit, X)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_array_equal(a.core_sample_indices_, b.core_sample_indices_)
+
+
+def test_user_arrays_unchanged(rng):
+    X, eps, min_samples = _moons()
+    w = rng.uniform(0.5, 2, len(X))
+    before = (X.tobytes(), w.tobytes())
+    DBSCAN(eps=eps, min_samples=min_samples).fit(X, sample_weight=w).predict(X)
+    assert (X.tobytes(), w.tobytes()) == before
+
+
+def _same_error(make_call, exc=ValueError):
+    with pytest.raises(exc) as ours:
+        make_call(clustercore)
+    with pytest.raises(exc) as theirs:
+        make_call(skc)
+    assert type(ours.value) is type(theirs.value)
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize(
+    "X, kwargs",
+    [
+        (np.array([[0.0, np.nan], [1.0, 1.0]]), {}),
+        (np.array([[0.0, np.inf], [1.0, 1.0]]), {}),
+        (np.zeros((0, 2)), {}),
+        (np.zeros(4), {}),
+        (np.ones((5, 2)), {"eps": 0.0}),
+        (np.ones((5, 2)), {"min_samples": 0}),
+        (np.ones((5, 2)), {"metric": "nope"}),
+        (np.ones((5, 4)), {"metric": "precomputed"}),
+        (-np.ones((4, 4)), {"metric": "precomputed"}),
+    ],
+    ids=[
+        "nan",
+        "inf",
+        "empty",
+        "1d",
+        "eps0",
+        "min_samples0",
+        "metric",
+        "nonsquare",
+        "neg",
+    ],
+)
+def test_bad_input_same_error_as_sklearn(X, kwargs):
+    _same_error(lambda m: m.DBSCAN(**kwargs).fit(X))
+
+
+@parametrize_with_checks([DBSCAN()])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
