@@ -48,8 +48,9 @@ def main():
     )
     result = newest_result(results_dir)
     print(f"{'workload':9s}{'impl':13s}{'time':>12s}{'ratio':>9s}")
-    for name, impl, t, ratio in table(result, "kmeans.KMeansFit.time_fit"):
-        print(f"{name:9s}{impl:13s}{t * 1e3:10.1f}ms{ratio:8.2f}x")
+    for bench in ("kmeans.KMeansFit.time_fit", "dbscan.DBSCANFit.time_fit"):
+        for name, impl, t, ratio in table(result, bench):
+            print(f"{name:9s}{impl:13s}{t * 1e3:10.1f}ms{ratio:8.2f}x")
 
 
 if __name__ == "__main__":

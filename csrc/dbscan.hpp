@@ -24,6 +24,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "parallel.hpp"
@@ -77,7 +78,8 @@ template <typename T> class KdTree {
             build(0, n);
     }
 
-    // Calls f(j, reduced_distance) for every row j with reduced distance to q <= r.
+    // Calls f(j, reduced_distance) for every row j with reduced distance to q <= r,
+    // until f returns false (f may also return void: visit all).
     template <class F> void visit(const T *q, double r, const Metric &m, F &&f) const {
         if (n_ == 0)
             return;
@@ -92,8 +94,14 @@ template <typename T> class KdTree {
                 for (std::int64_t p = nd.begin; p < nd.end; ++p) {
                     const std::int64_t j = order_[static_cast<size_t>(p)];
                     const double dist = row_distance(q, X_ + j * d_, m, r);
-                    if (dist <= r)
+                    if (dist > r)
+                        continue;
+                    if constexpr (std::is_same<decltype(f(j, dist)), bool>::value) {
+                        if (!f(j, dist))
+                            return;
+                    } else {
                         f(j, dist);
+                    }
                 }
             } else {
                 stack[top++] = nd.right;
@@ -231,13 +239,20 @@ DbscanResult dbscan(const T *X, std::int64_t n, std::int64_t d, const double *w,
     res.labels.assign(static_cast<size_t>(n), -1);
     const std::int64_t chunk = 256;
     const std::int64_t n_chunks = (n + chunk - 1) / chunk;
+    bool monotone = true;
+    for (std::int64_t i = 0; w != nullptr && i < n; ++i)
+        if (w[i] < 0)
+            monotone = false;
 
     // 1. core points (each count is summed in the tree's fixed visiting order)
     parallel_for(n_chunks, n_threads, [&](std::int64_t t) {
         for (std::int64_t i = t * chunk; i < std::min(n, (t + 1) * chunk); ++i) {
+            // With no negative weight the count only grows: stop once it is enough.
             double count = 0;
-            tree.visit(X + i * d, r, metric,
-                       [&](std::int64_t j, double) { count += w ? w[j] : 1.0; });
+            tree.visit(X + i * d, r, metric, [&](std::int64_t j, double) {
+                count += w ? w[j] : 1.0;
+                return !(monotone && count >= min_samples);
+            });
             res.core[static_cast<size_t>(i)] = count >= min_samples;
         }
     });

@@ -82,6 +82,16 @@ def test_weights_and_min_samples_one(rng, make):
     )
 
 
+def test_negative_weights_like_sklearn(rng):
+    # a negative weight can undo a count already past min_samples: no early stop then
+    X, eps, min_samples = _blobs_noise()
+    w = rng.uniform(-1.0, 2.0, len(X))
+    ours = DBSCAN(eps=eps, min_samples=min_samples).fit(X, sample_weight=w)
+    _assert_same(
+        ours, skc.DBSCAN(eps=eps, min_samples=min_samples).fit(X, sample_weight=w)
+    )
+
+
 def test_integer_weights_equal_repeated_rows(rng):
     X, eps, min_samples = _blobs_noise()
     w = rng.integers(1, 3, len(X))
