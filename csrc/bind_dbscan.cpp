@@ -43,7 +43,10 @@ py::tuple fit_impl(const carray<T> &X, const py::object &weights, double eps,
     DbscanResult r;
     {
         py::gil_scoped_release nogil; // the engine touches no Python object
-        r = dbscan(v.data, v.n, v.d, w, eps, min_samples, m, leaf_size, n_threads);
+        // Euclidean in 1-3 dimensions: the grid (falls back to the tree if it cannot).
+        if (!(m.kind == Metric::euclidean &&
+              dbscan_grid(v.data, v.n, v.d, w, eps, min_samples, n_threads, r)))
+            r = dbscan(v.data, v.n, v.d, w, eps, min_samples, m, leaf_size, n_threads);
     }
     py::array_t<bool> core(v.n);
     py::array_t<std::int64_t> labels(v.n);

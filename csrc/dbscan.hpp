@@ -18,6 +18,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -302,6 +303,237 @@ DbscanResult dbscan(const T *X, std::int64_t n, std::int64_t d, const double *w,
         }
     });
     return res;
+}
+
+// The same DBSCAN for euclidean distance in 1 to 3 dimensions, on a grid of cells of
+// side slightly under eps / sqrt(d): two samples in one cell are always within eps, so
+// a cell holding min_samples weight makes all its samples core (with no negative
+// weight), and the core samples of a cell form one piece of a cluster. Only
+// neighbouring cells are searched, and two cells join as soon as one core pair between
+// them is within eps. Labels are the same as dbscan()'s. Returns false (and leaves res
+// alone) if the coordinates do not fit the grid's integer cell indices.
+template <typename T>
+bool dbscan_grid(const T *X, std::int64_t n, std::int64_t d, const double *w,
+                 double eps, double min_samples, int n_threads, DbscanResult &res) {
+    using i64 = std::int64_t;
+    if (d < 1 || d > 3 || n == 0)
+        return false;
+    const double side = eps / std::sqrt(static_cast<double>(d)) * (1.0 - 1e-9);
+    const double r2 = eps * eps;
+    std::vector<std::array<i64, 3>> key(static_cast<size_t>(n),
+                                        std::array<i64, 3>{0, 0, 0});
+    for (i64 i = 0; i < n; ++i)
+        for (i64 k = 0; k < d; ++k) {
+            const double c = std::floor(static_cast<double>(X[i * d + k]) / side);
+            if (!(std::fabs(c) < 4e18))
+                return false;
+            key[static_cast<size_t>(i)][static_cast<size_t>(k)] = static_cast<i64>(c);
+        }
+    std::vector<i64> order(static_cast<size_t>(n));
+    std::iota(order.begin(), order.end(), i64(0));
+    std::sort(order.begin(), order.end(), [&](i64 a, i64 b) {
+        return key[static_cast<size_t>(a)] < key[static_cast<size_t>(b)] ||
+               (key[static_cast<size_t>(a)] == key[static_cast<size_t>(b)] && a < b);
+    });
+    // cells: [start[c], start[c+1]) of order, in key order
+    std::vector<i64> start;
+    std::vector<std::array<i64, 3>> cell_key;
+    for (i64 p = 0; p < n; ++p) {
+        const auto &kk = key[static_cast<size_t>(order[static_cast<size_t>(p)])];
+        if (p == 0 || kk != cell_key.back()) {
+            start.push_back(p);
+            cell_key.push_back(kk);
+        }
+    }
+    const i64 n_cells = static_cast<i64>(cell_key.size());
+    start.push_back(n);
+    // Offsets of the cells that can hold a point within eps of a point of this cell.
+    std::vector<std::array<i64, 3>> offsets;
+    const i64 reach =
+        static_cast<i64>(std::ceil(std::sqrt(static_cast<double>(d)))) + 1;
+    for (i64 a = -reach; a <= reach; ++a)
+        for (i64 b = (d > 1 ? -reach : 0); b <= (d > 1 ? reach : 0); ++b)
+            for (i64 c = (d > 2 ? -reach : 0); c <= (d > 2 ? reach : 0); ++c) {
+                const i64 o[3] = {a, b, c};
+                double gap2 = 0;
+                for (i64 k = 0; k < d; ++k) {
+                    const double g =
+                        static_cast<double>(std::max<i64>(0, std::abs(o[k]) - 1)) *
+                        side;
+                    gap2 += g * g;
+                }
+                if (gap2 <= r2)
+                    offsets.push_back({a, b, c});
+            }
+    auto find_cell = [&](const std::array<i64, 3> &kk) -> i64 {
+        auto it = std::lower_bound(cell_key.begin(), cell_key.end(), kk);
+        return (it != cell_key.end() && *it == kk)
+                   ? static_cast<i64>(it - cell_key.begin())
+                   : -1;
+    };
+    auto neighbours = [&](i64 c, std::vector<i64> &out) {
+        out.clear();
+        for (const auto &o : offsets) {
+            std::array<i64, 3> kk = cell_key[static_cast<size_t>(c)];
+            for (i64 k = 0; k < d; ++k)
+                kk[static_cast<size_t>(k)] += o[static_cast<size_t>(k)];
+            const i64 nb = find_cell(kk);
+            if (nb >= 0)
+                out.push_back(nb);
+        }
+    };
+    auto dist2 = [&](i64 a, i64 b) {
+        double s2 = 0;
+        for (i64 k = 0; k < d; ++k) {
+            const double diff =
+                static_cast<double>(X[a * d + k]) - static_cast<double>(X[b * d + k]);
+            s2 += diff * diff;
+        }
+        return s2;
+    };
+    bool monotone = true;
+    for (i64 i = 0; w != nullptr && i < n; ++i)
+        if (w[i] < 0)
+            monotone = false;
+    res.core.assign(static_cast<size_t>(n), 0);
+    res.labels.assign(static_cast<size_t>(n), -1);
+    const i64 chunk = 64;
+    const i64 n_chunks = (n_cells + chunk - 1) / chunk;
+
+    // 1. core samples
+    parallel_for(n_chunks, n_threads, [&](i64 t) {
+        std::vector<i64> nbs;
+        for (i64 c = t * chunk; c < std::min(n_cells, (t + 1) * chunk); ++c) {
+            double own = 0;
+            for (i64 p = start[static_cast<size_t>(c)];
+                 p < start[static_cast<size_t>(c) + 1]; ++p)
+                own += w ? w[order[static_cast<size_t>(p)]] : 1.0;
+            if (monotone && own >= min_samples) {
+                for (i64 p = start[static_cast<size_t>(c)];
+                     p < start[static_cast<size_t>(c) + 1]; ++p)
+                    res.core[static_cast<size_t>(order[static_cast<size_t>(p)])] = 1;
+                continue;
+            }
+            neighbours(c, nbs);
+            for (i64 p = start[static_cast<size_t>(c)];
+                 p < start[static_cast<size_t>(c) + 1]; ++p) {
+                const i64 i = order[static_cast<size_t>(p)];
+                double count = 0;
+                bool done = false;
+                for (i64 nb : nbs) {
+                    for (i64 q = start[static_cast<size_t>(nb)];
+                         q < start[static_cast<size_t>(nb) + 1]; ++q) {
+                        const i64 j = order[static_cast<size_t>(q)];
+                        if (dist2(i, j) <= r2)
+                            count += w ? w[j] : 1.0;
+                        if (monotone && count >= min_samples) {
+                            done = true;
+                            break;
+                        }
+                    }
+                    if (done)
+                        break;
+                }
+                res.core[static_cast<size_t>(i)] = count >= min_samples;
+            }
+        }
+    });
+
+    // 2. union: the core samples of a cell together; neighbouring cells by one close
+    // core pair
+    std::vector<std::atomic<i64>> parent(static_cast<size_t>(n));
+    for (i64 i = 0; i < n; ++i)
+        parent[static_cast<size_t>(i)].store(i, std::memory_order_relaxed);
+    std::vector<i64> first_core(static_cast<size_t>(n_cells), -1);
+    for (i64 c = 0; c < n_cells; ++c)
+        for (i64 p = start[static_cast<size_t>(c)];
+             p < start[static_cast<size_t>(c) + 1]; ++p)
+            if (res.core[static_cast<size_t>(order[static_cast<size_t>(p)])]) {
+                const i64 i = order[static_cast<size_t>(p)];
+                if (first_core[static_cast<size_t>(c)] < 0)
+                    first_core[static_cast<size_t>(c)] = i;
+                else
+                    uf_unite(parent, first_core[static_cast<size_t>(c)], i);
+            }
+    parallel_for(n_chunks, n_threads, [&](i64 t) {
+        std::vector<i64> nbs;
+        for (i64 c = t * chunk; c < std::min(n_cells, (t + 1) * chunk); ++c) {
+            if (first_core[static_cast<size_t>(c)] < 0)
+                continue;
+            neighbours(c, nbs);
+            for (i64 nb : nbs) {
+                if (nb <= c || first_core[static_cast<size_t>(nb)] < 0)
+                    continue;
+                if (uf_find(parent, first_core[static_cast<size_t>(c)]) ==
+                    uf_find(parent, first_core[static_cast<size_t>(nb)]))
+                    continue;
+                bool joined = false;
+                for (i64 p = start[static_cast<size_t>(c)];
+                     p < start[static_cast<size_t>(c) + 1] && !joined; ++p) {
+                    const i64 i = order[static_cast<size_t>(p)];
+                    if (!res.core[static_cast<size_t>(i)])
+                        continue;
+                    for (i64 q = start[static_cast<size_t>(nb)];
+                         q < start[static_cast<size_t>(nb) + 1]; ++q) {
+                        const i64 j = order[static_cast<size_t>(q)];
+                        if (res.core[static_cast<size_t>(j)] && dist2(i, j) <= r2) {
+                            uf_unite(parent, i, j);
+                            joined = true;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    });
+
+    // 3. clusters numbered by root (its smallest index), in increasing order
+    std::vector<i64> cluster_of_root(static_cast<size_t>(n), -1);
+    i64 n_clusters = 0;
+    for (i64 i = 0; i < n; ++i) {
+        if (!res.core[static_cast<size_t>(i)])
+            continue;
+        const i64 root = uf_find(parent, i);
+        i64 &id = cluster_of_root[static_cast<size_t>(root)];
+        if (id < 0)
+            id = n_clusters++;
+        res.labels[static_cast<size_t>(i)] = id;
+    }
+
+    // 4. border samples: the smallest cluster id among core neighbours
+    parallel_for(n_chunks, n_threads, [&](i64 t) {
+        std::vector<i64> nbs;
+        for (i64 c = t * chunk; c < std::min(n_cells, (t + 1) * chunk); ++c) {
+            bool any_border = false;
+            for (i64 p = start[static_cast<size_t>(c)];
+                 p < start[static_cast<size_t>(c) + 1]; ++p)
+                any_border =
+                    any_border ||
+                    !res.core[static_cast<size_t>(order[static_cast<size_t>(p)])];
+            if (!any_border)
+                continue;
+            neighbours(c, nbs);
+            for (i64 p = start[static_cast<size_t>(c)];
+                 p < start[static_cast<size_t>(c) + 1]; ++p) {
+                const i64 i = order[static_cast<size_t>(p)];
+                if (res.core[static_cast<size_t>(i)])
+                    continue;
+                i64 best = -1;
+                for (i64 nb : nbs)
+                    for (i64 q = start[static_cast<size_t>(nb)];
+                         q < start[static_cast<size_t>(nb) + 1]; ++q) {
+                        const i64 j = order[static_cast<size_t>(q)];
+                        if (!res.core[static_cast<size_t>(j)] || dist2(i, j) > r2)
+                            continue;
+                        const i64 id = res.labels[static_cast<size_t>(j)];
+                        if (best < 0 || id < best)
+                            best = id;
+                    }
+                res.labels[static_cast<size_t>(i)] = best;
+            }
+        }
+    });
+    return true;
 }
 
 // For each query row: the label of the nearest core sample within eps (ties to the

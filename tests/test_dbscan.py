@@ -239,3 +239,31 @@ def test_bad_input_same_error_as_sklearn(X, kwargs):
 @parametrize_with_checks([DBSCAN()])
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize(
+    "X, eps, min_samples",
+    [
+        # 3-D integer points: many pairs exactly at eps, across cell boundaries
+        (np.random.default_rng(5).integers(0, 12, (3000, 3)).astype(float), 1.0, 5),
+        # 1-D
+        (np.random.default_rng(6).normal(size=(4000, 1)), 0.01, 4),
+        # far from the origin: cell indices of 1e8 and rounding near cell edges
+        (make_moons(2000, noise=0.08, random_state=3)[0] + 1e6, 0.1, 5),
+        # diagonal neighbours at exactly eps (the cell diagonal)
+        (np.array([[0.0, 0.0], [0.6, 0.8], [1.2, 1.6], [5.0, 5.0]] * 3), 1.0, 2),
+    ],
+    ids=["3d-ties", "1d", "offset", "diagonal"],
+)
+def test_grid_path_same_labels_as_sklearn(X, eps, min_samples):
+    _assert_same(
+        DBSCAN(eps=eps, min_samples=min_samples).fit(X),
+        skc.DBSCAN(eps=eps, min_samples=min_samples).fit(X),
+    )
+
+
+def test_coordinates_too_large_for_the_grid_use_the_tree():
+    X = np.array([[0.0, 0.0], [0.5, 0.0], [1e300, 0.0], [1e300, 0.5]])
+    _assert_same(
+        DBSCAN(eps=1.0, min_samples=2).fit(X), skc.DBSCAN(eps=1.0, min_samples=2).fit(X)
+    )
