@@ -1,20 +1,20 @@
 // dbscan.hpp - DBSCAN with scikit-learn's exact labels in O(n) extra memory.
 //
-// Python-free. A k-d tree over the caller's rows answers range counts and range visits;
-// neighbour lists are never stored. Steps:
-//   1. core[i] = (sum of w_j over j with dist(i, j) <= eps) >= min_samples   (i itself
-//   counts)
-//   2. union-find over core-core pairs within eps; a root is always the smallest index
-//   of its
-//      component (links go from the larger root to the smaller, by compare-and-swap),
-//      so the partition and the roots do not depend on the thread count;
-//   3. clusters are numbered by their root in increasing order, which is scikit-learn's
-//   order
-//      (it grows clusters from core points in index order);
-//   4. a border point takes the smallest cluster id among its core neighbours
-//   (scikit-learn
-//      grows the lowest-numbered cluster first, so that one claims it); others are
-//      noise (-1).
+// Python-free. A k-d tree (or, for euclidean distance in 1-3 dimensions, a grid of
+// cells) answers range counts and range visits; neighbour lists are never stored.
+//   1. core[i] = (sum of w_j over j with dist(i, j) <= eps) >= min_samples, i itself
+//      included;
+//   2. union-find over core-core pairs within eps. A root is always the smallest index
+//      of its component (links go from the larger root to the smaller by
+//      compare-and-swap), so the partition and the roots do not depend on the threads;
+//   3. clusters are numbered by root in increasing order: scikit-learn's order, as it
+//      grows clusters from core samples in index order;
+//   4. a border sample takes the smallest cluster id among its core neighbours
+//      (scikit-learn grows the lowest-numbered cluster first, so that one claims it);
+//      the others are noise (-1).
+// Distances are compared as scikit-learn compares them, in reduced form (squared
+// euclidean against eps^2, sum |x - y|^p against eps^p), each a sum over coordinates
+// in order, in double, so samples at exactly eps are neighbours here too.
 #pragma once
 
 #include <algorithm>
@@ -22,6 +22,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -49,151 +50,202 @@ struct Metric {
             return std::pow(eps, p);
         }
     }
-    // Reduced distance contribution of one coordinate gap (|gap| >= 0).
-    double term(double gap) const {
-        switch (kind) {
-        case euclidean:
-            return gap * gap;
-        case manhattan:
-        case chebyshev:
-            return gap;
-        default:
-            return std::pow(gap, p);
-        }
-    }
-    double combine(double acc, double t) const {
-        return kind == chebyshev ? std::max(acc, t) : acc + t;
-    }
 };
 
-// A k-d tree over n rows of X (row-major n x d, not owned: the caller keeps X alive).
-// Nodes hold a contiguous range of `order` and the bounding box of their rows.
+// One coordinate's contribution to the reduced distance, and how contributions add up.
+template <Metric::Kind K> inline double metric_term(double gap, double p) {
+    if constexpr (K == Metric::euclidean)
+        return gap * gap;
+    else if constexpr (K == Metric::minkowski)
+        return std::pow(std::fabs(gap), p);
+    else
+        return std::fabs(gap);
+}
+
+template <Metric::Kind K> inline double metric_combine(double acc, double t) {
+    if constexpr (K == Metric::chebyshev)
+        return std::max(acc, t);
+    else
+        return acc + t;
+}
+
+// Calls body(kind) with the metric's kind as a std::integral_constant, so that the hot
+// loops are compiled once per kind.
+template <Metric::Kind K> using MetricKind = std::integral_constant<Metric::Kind, K>;
+
+template <class Body> decltype(auto) with_metric(const Metric &m, Body &&body) {
+    switch (m.kind) {
+    case Metric::euclidean:
+        return body(MetricKind<Metric::euclidean>{});
+    case Metric::manhattan:
+        return body(MetricKind<Metric::manhattan>{});
+    case Metric::chebyshev:
+        return body(MetricKind<Metric::chebyshev>{});
+    default:
+        return body(MetricKind<Metric::minkowski>{});
+    }
+}
+
+// A k-d tree over n rows of X (row-major n x d), split at medians until a leaf holds at
+// most 2 * leaf_size rows (so between leaf_size and 2 * leaf_size as a rule, as in
+// scikit-learn's trees). It keeps its own copy of the rows in tree order, each leaf
+// stored column by column so that one query's distances to a leaf's rows are computed
+// side by side; X itself is only read while building.
 template <typename T> class KdTree {
   public:
-    KdTree(const T *X, std::int64_t n, std::int64_t d, std::int64_t leaf_size = 32)
-        : X_(X), n_(n), d_(d) {
-        order_.resize(static_cast<size_t>(n));
-        std::iota(order_.begin(), order_.end(), std::int64_t(0));
-        leaf_ = std::max<std::int64_t>(1, leaf_size);
-        if (n > 0)
-            build(0, n);
-    }
+    using i64 = std::int64_t;
 
-    // Calls f(j, reduced_distance) for every row j with reduced distance to q <= r,
-    // until f returns false (f may also return void: visit all).
-    template <class F> void visit(const T *q, double r, const Metric &m, F &&f) const {
-        if (n_ == 0)
+    KdTree(const T *X, i64 n, i64 d, i64 leaf_size = 32)
+        : n_(n), d_(d), leaf_(2 * std::max<i64>(1, leaf_size)) {
+        order_.resize(static_cast<size_t>(n));
+        std::iota(order_.begin(), order_.end(), i64(0));
+        if (n == 0)
             return;
-        std::int64_t stack[128]; // median splits: depth <= log2(n) < 64
-        int top = 0;
-        stack[top++] = 0;
-        while (top > 0) {
-            const Node &nd = nodes_[static_cast<size_t>(stack[--top])];
-            if (box_distance(nd, q, m) > r)
+        nodes_.reserve(static_cast<size_t>(2 * (n / leaf_ + 1)));
+        build(X, 0, n);
+        rows_.resize(static_cast<size_t>(n * d));
+        for (const Node &nd : nodes_) {
+            if (nd.left >= 0)
                 continue;
-            if (nd.left < 0) {
-                for (std::int64_t p = nd.begin; p < nd.end; ++p) {
-                    const std::int64_t j = order_[static_cast<size_t>(p)];
-                    const double dist = row_distance(q, X_ + j * d_, m, r);
-                    if (dist > r)
-                        continue;
-                    if constexpr (std::is_same<decltype(f(j, dist)), bool>::value) {
-                        if (!f(j, dist))
-                            return;
-                    } else {
-                        f(j, dist);
-                    }
-                }
-            } else {
-                stack[top++] = nd.right;
-                stack[top++] = nd.left;
+            const i64 len = nd.end - nd.begin;
+            T *out = rows_.data() + nd.begin * d;
+            for (i64 p = nd.begin; p < nd.end; ++p) {
+                const T *x = X + order_[static_cast<size_t>(p)] * d;
+                for (i64 k = 0; k < d; ++k)
+                    out[k * len + (p - nd.begin)] = x[k];
             }
         }
     }
 
-    // Reduced distance between q and row y, with an early exit once it exceeds r.
-    double row_distance(const T *q, const T *y, const Metric &m, double r) const {
-        double acc = 0;
-        for (std::int64_t k = 0; k < d_; ++k) {
-            acc = m.combine(acc, m.term(std::fabs(static_cast<double>(q[k]) -
-                                                  static_cast<double>(y[k]))));
-            if (acc > r)
-                return acc;
+    i64 size() const { return n_; }
+    // order()[p]: the row of X at tree position p. Walking queries in this order keeps
+    // consecutive queries near each other (and their tree paths in cache).
+    const std::vector<i64> &order() const { return order_; }
+
+    // Calls f(j, reduced_distance) for every row j within reduced distance r of q (d
+    // doubles), nearer subtrees first, until f returns false (f may return void).
+    template <Metric::Kind K, class F>
+    void visit(const double *q, double r, double p, F &&f) const {
+        if (n_ == 0 || box_distance<K>(0, q, p) > r)
+            return;
+        i64 stack[160]; // two entries per level at most; depth <= log2(n) + 1
+        int top = 0;
+        stack[top++] = 0;
+        double acc[kBlock];
+        while (top > 0) {
+            const Node &nd = nodes_[static_cast<size_t>(stack[--top])];
+            if (nd.left >= 0) {
+                const double dl = box_distance<K>(nd.left, q, p);
+                const double dr = box_distance<K>(nd.right, q, p);
+                const bool left_first = dl <= dr;
+                const i64 near = left_first ? nd.left : nd.right;
+                const i64 far = left_first ? nd.right : nd.left;
+                if ((left_first ? dr : dl) <= r)
+                    stack[top++] = far;
+                if ((left_first ? dl : dr) <= r)
+                    stack[top++] = near;
+                continue;
+            }
+            const i64 len = nd.end - nd.begin;
+            const T *base = rows_.data() + nd.begin * d_;
+            for (i64 b0 = 0; b0 < len; b0 += kBlock) {
+                const i64 m = std::min<i64>(kBlock, len - b0);
+                for (i64 s = 0; s < m; ++s)
+                    acc[s] = 0;
+                for (i64 k = 0; k < d_; ++k) {
+                    const T *col = base + k * len + b0;
+                    const double qk = q[k];
+                    for (i64 s = 0; s < m; ++s)
+                        acc[s] = metric_combine<K>(
+                            acc[s],
+                            metric_term<K>(qk - static_cast<double>(col[s]), p));
+                    // in many dimensions, stop once every row of the block is too far
+                    if ((k & 15) == 15 && k + 1 < d_ &&
+                        std::all_of(acc, acc + m, [r](double a) { return a > r; }))
+                        break;
+                }
+                for (i64 s = 0; s < m; ++s) {
+                    if (!(acc[s] <= r))
+                        continue;
+                    const i64 j = order_[static_cast<size_t>(nd.begin + b0 + s)];
+                    if constexpr (std::is_same<decltype(f(j, acc[s])), bool>::value) {
+                        if (!f(j, acc[s]))
+                            return;
+                    } else {
+                        f(j, acc[s]);
+                    }
+                }
+            }
         }
-        return acc;
     }
 
   private:
+    static constexpr i64 kBlock = 64;
+
     struct Node {
-        std::int64_t begin, end, left = -1, right = -1;
-        std::vector<double> lo, hi;
+        i64 begin, end, left = -1, right = -1;
     };
 
-    double box_distance(const Node &nd, const T *q, const Metric &m) const {
+    template <Metric::Kind K>
+    double box_distance(i64 node, const double *q, double p) const {
+        const double *lo = lo_.data() + node * d_;
+        const double *hi = hi_.data() + node * d_;
         double acc = 0;
-        for (std::int64_t k = 0; k < d_; ++k) {
-            const double v = q[k];
-            double gap = 0;
-            if (v < nd.lo[static_cast<size_t>(k)])
-                gap = nd.lo[static_cast<size_t>(k)] - v;
-            else if (v > nd.hi[static_cast<size_t>(k)])
-                gap = v - nd.hi[static_cast<size_t>(k)];
-            acc = m.combine(acc, m.term(gap));
+        for (i64 k = 0; k < d_; ++k) {
+            const double gap = std::max(0.0, std::max(lo[k] - q[k], q[k] - hi[k]));
+            acc = metric_combine<K>(acc, metric_term<K>(gap, p));
         }
         return acc;
     }
 
-    std::int64_t build(std::int64_t begin, std::int64_t end) {
-        const std::int64_t id = static_cast<std::int64_t>(nodes_.size());
-        nodes_.push_back(Node{begin, end, -1, -1,
-                              std::vector<double>(static_cast<size_t>(d_)),
-                              std::vector<double>(static_cast<size_t>(d_))});
-        std::vector<double> lo(static_cast<size_t>(d_),
-                               std::numeric_limits<double>::infinity());
-        std::vector<double> hi(static_cast<size_t>(d_),
-                               -std::numeric_limits<double>::infinity());
-        for (std::int64_t p = begin; p < end; ++p) {
-            const T *x = X_ + order_[static_cast<size_t>(p)] * d_;
-            for (std::int64_t k = 0; k < d_; ++k) {
-                lo[static_cast<size_t>(k)] =
-                    std::min(lo[static_cast<size_t>(k)], static_cast<double>(x[k]));
-                hi[static_cast<size_t>(k)] =
-                    std::max(hi[static_cast<size_t>(k)], static_cast<double>(x[k]));
+    i64 build(const T *X, i64 begin, i64 end) {
+        const i64 id = static_cast<i64>(nodes_.size());
+        nodes_.push_back(Node{begin, end});
+        lo_.resize(static_cast<size_t>((id + 1) * d_));
+        hi_.resize(static_cast<size_t>((id + 1) * d_));
+        double *lo = lo_.data() + id * d_;
+        double *hi = hi_.data() + id * d_;
+        std::fill(lo, lo + d_, std::numeric_limits<double>::infinity());
+        std::fill(hi, hi + d_, -std::numeric_limits<double>::infinity());
+        for (i64 p = begin; p < end; ++p) {
+            const T *x = X + order_[static_cast<size_t>(p)] * d_;
+            for (i64 k = 0; k < d_; ++k) {
+                lo[k] = std::min(lo[k], static_cast<double>(x[k]));
+                hi[k] = std::max(hi[k], static_cast<double>(x[k]));
             }
         }
-        nodes_[static_cast<size_t>(id)].lo = lo;
-        nodes_[static_cast<size_t>(id)].hi = hi;
         if (end - begin <= leaf_)
             return id;
-        std::int64_t axis = 0;
-        for (std::int64_t k = 1; k < d_; ++k)
-            if (hi[static_cast<size_t>(k)] - lo[static_cast<size_t>(k)] >
-                hi[static_cast<size_t>(axis)] - lo[static_cast<size_t>(axis)])
+        i64 axis = 0;
+        for (i64 k = 1; k < d_; ++k)
+            if (hi[k] - lo[k] > hi[axis] - lo[axis])
                 axis = k;
-        if (!(hi[static_cast<size_t>(axis)] > lo[static_cast<size_t>(axis)]))
-            return id; // all equal
-        const std::int64_t mid = begin + (end - begin) / 2;
+        if (!(hi[axis] > lo[axis]))
+            return id; // all rows equal: one leaf
+        const i64 mid = begin + (end - begin) / 2;
         std::nth_element(order_.begin() + begin, order_.begin() + mid,
-                         order_.begin() + end, [&](std::int64_t a, std::int64_t b) {
-                             const T va = X_[a * d_ + axis], vb = X_[b * d_ + axis];
+                         order_.begin() + end, [&](i64 a, i64 b) {
+                             const T va = X[a * d_ + axis], vb = X[b * d_ + axis];
                              return va < vb || (va == vb && a < b);
                          });
-        const std::int64_t l = build(begin, mid);
-        const std::int64_t r = build(mid, end);
+        const i64 l = build(X, begin, mid);
+        const i64 r = build(X, mid, end);
         nodes_[static_cast<size_t>(id)].left = l;
         nodes_[static_cast<size_t>(id)].right = r;
         return id;
     }
 
-    const T *X_;
-    std::int64_t n_, d_, leaf_ = 32;
-    std::vector<std::int64_t> order_;
+    i64 n_, d_, leaf_;
+    std::vector<i64> order_;
     std::vector<Node> nodes_;
+    std::vector<double> lo_, hi_;
+    std::vector<T> rows_;
 };
 
 struct DbscanResult {
     std::vector<std::uint8_t> core;
     std::vector<std::int64_t> labels;
+    bool stopped = false; // keep_going() said stop: the result is incomplete
 };
 
 // Smallest-index root, with path halving; safe to call concurrently with unite().
@@ -228,312 +280,547 @@ inline void uf_unite(std::vector<std::atomic<std::int64_t>> &parent, std::int64_
     }
 }
 
-// DBSCAN over n rows of X (row-major n x d). w: sample weights (null: all 1).
-template <typename T>
-DbscanResult dbscan(const T *X, std::int64_t n, std::int64_t d, const double *w,
-                    double eps, double min_samples, const Metric &metric,
-                    std::int64_t leaf_size, int n_threads) {
-    const KdTree<T> tree(X, n, d, leaf_size);
-    const double r = metric.reduce_radius(eps);
-    DbscanResult res;
-    res.core.assign(static_cast<size_t>(n), 0);
-    res.labels.assign(static_cast<size_t>(n), -1);
-    const std::int64_t chunk = 256;
-    const std::int64_t n_chunks = (n + chunk - 1) / chunk;
-    bool monotone = true;
-    for (std::int64_t i = 0; w != nullptr && i < n; ++i)
-        if (w[i] < 0)
-            monotone = false;
+inline void atomic_min(std::atomic<std::int64_t> &slot, std::int64_t v) {
+    std::int64_t cur = slot.load(std::memory_order_relaxed);
+    while (v < cur && !slot.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
+    }
+}
 
-    // 1. core points (each count is summed in the tree's fixed visiting order)
-    parallel_for(n_chunks, n_threads, [&](std::int64_t t) {
-        for (std::int64_t i = t * chunk; i < std::min(n, (t + 1) * chunk); ++i) {
-            // With no negative weight the count only grows: stop once it is enough.
-            double count = 0;
-            tree.visit(X + i * d, r, metric, [&](std::int64_t j, double) {
-                count += w ? w[j] : 1.0;
-                return !(monotone && count >= min_samples);
-            });
-            res.core[static_cast<size_t>(i)] = count >= min_samples;
-        }
-    });
+// parallel_for in rounds, with keep_going() (if set) called on the calling thread
+// between rounds; false stops early and returns false.
+template <class F>
+bool parallel_rounds(std::int64_t n_tasks, int n_threads,
+                     const std::function<bool()> &keep_going, F &&f) {
+    const std::int64_t round = 128;
+    for (std::int64_t t0 = 0; t0 < n_tasks; t0 += round) {
+        if (keep_going && !keep_going())
+            return false;
+        parallel_for(std::min(round, n_tasks - t0), n_threads,
+                     [&](std::int64_t t) { f(t0 + t); });
+    }
+    return true;
+}
 
-    // 2. union-find over core-core pairs within eps
-    std::vector<std::atomic<std::int64_t>> parent(static_cast<size_t>(n));
-    for (std::int64_t i = 0; i < n; ++i)
-        parent[static_cast<size_t>(i)].store(i, std::memory_order_relaxed);
-    parallel_for(n_chunks, n_threads, [&](std::int64_t t) {
-        for (std::int64_t i = t * chunk; i < std::min(n, (t + 1) * chunk); ++i) {
-            if (!res.core[static_cast<size_t>(i)])
-                continue;
-            tree.visit(X + i * d, r, metric, [&](std::int64_t j, double) {
-                if (j < i && res.core[static_cast<size_t>(j)])
-                    uf_unite(parent, i, j);
-            });
-        }
-    });
-
-    // 3. clusters numbered by root (its smallest index), in increasing order
-    std::vector<std::int64_t> cluster_of_root(static_cast<size_t>(n), -1);
+// Clusters numbered by root (the smallest index of the component), in increasing
+// order; parent must hold the final union-find forest.
+inline void number_clusters(std::vector<std::atomic<std::int64_t>> &parent,
+                            DbscanResult &res) {
+    const std::int64_t n = static_cast<std::int64_t>(res.core.size());
     std::int64_t n_clusters = 0;
     for (std::int64_t i = 0; i < n; ++i) {
         if (!res.core[static_cast<size_t>(i)])
             continue;
         const std::int64_t root = uf_find(parent, i);
-        std::int64_t &id = cluster_of_root[static_cast<size_t>(root)];
-        if (id < 0)
-            id = n_clusters++;
-        res.labels[static_cast<size_t>(i)] = id;
+        // a root is visited before every other member of its component
+        res.labels[static_cast<size_t>(i)] =
+            root == i ? n_clusters++ : res.labels[static_cast<size_t>(root)];
     }
+}
 
-    // 4. border points: the smallest cluster id among core neighbours
-    parallel_for(n_chunks, n_threads, [&](std::int64_t t) {
-        for (std::int64_t i = t * chunk; i < std::min(n, (t + 1) * chunk); ++i) {
-            if (res.core[static_cast<size_t>(i)])
-                continue;
-            std::int64_t best = -1;
-            tree.visit(X + i * d, r, metric, [&](std::int64_t j, double) {
+// DBSCAN over n rows of X (row-major n x d) with a k-d tree. w: sample weights (null:
+// all 1). keep_going() is called between rounds of work; false stops (res.stopped).
+template <typename T>
+DbscanResult dbscan(const T *X, std::int64_t n, std::int64_t d, const double *w,
+                    double eps, double min_samples, const Metric &metric,
+                    std::int64_t leaf_size, int n_threads,
+                    const std::function<bool()> &keep_going = nullptr) {
+    using i64 = std::int64_t;
+    const KdTree<T> tree(X, n, d, leaf_size);
+    const std::vector<i64> &order = tree.order();
+    const double r = metric.reduce_radius(eps), pw = metric.p;
+    DbscanResult res;
+    res.core.assign(static_cast<size_t>(n), 0);
+    res.labels.assign(static_cast<size_t>(n), -1);
+    const i64 chunk = 256;
+    const i64 n_chunks = (n + chunk - 1) / chunk;
+    const bool monotone =
+        w == nullptr || std::all_of(w, w + n, [](double v) { return v >= 0; });
+    // lonely[i]: no other sample within eps (such a non-core sample is noise)
+    std::vector<std::uint8_t> lonely(static_cast<size_t>(n), 0);
+    // Every pass walks the queries in tree order, task t taking positions
+    // [t * chunk, (t + 1) * chunk).
+    auto for_queries = [&](auto &&body) {
+        return parallel_rounds(n_chunks, n_threads, keep_going, [&](i64 t) {
+            std::vector<double> q(static_cast<size_t>(d));
+            for (i64 pos = t * chunk; pos < std::min(n, (t + 1) * chunk); ++pos) {
+                const i64 i = order[static_cast<size_t>(pos)];
+                for (i64 k = 0; k < d; ++k)
+                    q[static_cast<size_t>(k)] = static_cast<double>(X[i * d + k]);
+                body(i, q.data());
+            }
+        });
+    };
+    std::vector<std::atomic<i64>> parent(static_cast<size_t>(n));
+    for (i64 i = 0; i < n; ++i)
+        parent[static_cast<size_t>(i)].store(i, std::memory_order_relaxed);
+
+    const bool done = with_metric(metric, [&](auto kind) {
+        constexpr Metric::Kind K = decltype(kind)::value;
+        // 1. core samples; with no negative weight a count only grows, so it stops
+        // as soon as it is enough
+        if (!for_queries([&](i64 i, const double *q) {
+                double count = 0;
+                bool other = false;
+                tree.template visit<K>(q, r, pw, [&](i64 j, double) {
+                    count += w ? w[j] : 1.0;
+                    other = other || j != i;
+                    return !(monotone && count >= min_samples);
+                });
+                res.core[static_cast<size_t>(i)] = count >= min_samples;
+                lonely[static_cast<size_t>(i)] = !other;
+            }))
+            return false;
+
+        // 2. union-find over core-core pairs within eps
+        if (!for_queries([&](i64 i, const double *q) {
+                if (!res.core[static_cast<size_t>(i)])
+                    return;
+                tree.template visit<K>(q, r, pw, [&](i64 j, double) {
+                    if (j < i && res.core[static_cast<size_t>(j)])
+                        uf_unite(parent, i, j);
+                });
+            }))
+            return false;
+        number_clusters(parent, res);
+
+        // 4. border samples: the smallest cluster id among core neighbours, searched
+        // from whichever side has fewer samples to query (parent is free again)
+        i64 n_core = 0, n_border = 0;
+        for (i64 i = 0; i < n; ++i) {
+            n_core += res.core[static_cast<size_t>(i)];
+            n_border +=
+                !res.core[static_cast<size_t>(i)] && !lonely[static_cast<size_t>(i)];
+        }
+        if (n_core < n_border) {
+            const i64 none = std::numeric_limits<i64>::max();
+            for (i64 i = 0; i < n; ++i)
+                parent[static_cast<size_t>(i)].store(none, std::memory_order_relaxed);
+            if (!for_queries([&](i64 i, const double *q) {
+                    if (!res.core[static_cast<size_t>(i)])
+                        return;
+                    const i64 id = res.labels[static_cast<size_t>(i)];
+                    tree.template visit<K>(q, r, pw, [&](i64 j, double) {
+                        if (!res.core[static_cast<size_t>(j)])
+                            atomic_min(parent[static_cast<size_t>(j)], id);
+                    });
+                }))
+                return false;
+            for (i64 i = 0; i < n; ++i)
+                if (!res.core[static_cast<size_t>(i)]) {
+                    const i64 v =
+                        parent[static_cast<size_t>(i)].load(std::memory_order_relaxed);
+                    res.labels[static_cast<size_t>(i)] = v == none ? -1 : v;
+                }
+            return true;
+        }
+        return for_queries([&](i64 i, const double *q) {
+            if (res.core[static_cast<size_t>(i)] || lonely[static_cast<size_t>(i)])
+                return;
+            i64 best = -1;
+            tree.template visit<K>(q, r, pw, [&](i64 j, double) {
                 if (!res.core[static_cast<size_t>(j)])
                     return;
-                const std::int64_t id = res.labels[static_cast<size_t>(j)];
+                const i64 id = res.labels[static_cast<size_t>(j)];
                 if (best < 0 || id < best)
                     best = id;
             });
             res.labels[static_cast<size_t>(i)] = best;
-        }
+        });
     });
+    res.stopped = !done;
     return res;
 }
 
-// The same DBSCAN for euclidean distance in 1 to 3 dimensions, on a grid of cells of
-// side slightly under eps / sqrt(d): two samples in one cell are always within eps, so
-// a cell holding min_samples weight makes all its samples core (with no negative
-// weight), and the core samples of a cell form one piece of a cluster. Only
-// neighbouring cells are searched, and two cells join as soon as one core pair between
-// them is within eps. Labels are the same as dbscan()'s. Returns false (and leaves res
-// alone) if the coordinates do not fit the grid's integer cell indices.
-template <typename T>
-bool dbscan_grid(const T *X, std::int64_t n, std::int64_t d, const double *w,
-                 double eps, double min_samples, int n_threads, DbscanResult &res) {
-    using i64 = std::int64_t;
-    if (d < 1 || d > 3 || n == 0)
-        return false;
-    const double side = eps / std::sqrt(static_cast<double>(d)) * (1.0 - 1e-9);
-    const double r2 = eps * eps;
-    std::vector<std::array<i64, 3>> key(static_cast<size_t>(n),
-                                        std::array<i64, 3>{0, 0, 0});
-    for (i64 i = 0; i < n; ++i)
-        for (i64 k = 0; k < d; ++k) {
-            const double c = std::floor(static_cast<double>(X[i * d + k]) / side);
-            if (!(std::fabs(c) < 4e18))
-                return false;
-            key[static_cast<size_t>(i)][static_cast<size_t>(k)] = static_cast<i64>(c);
+// ---------------------------------------------------------------------------------
+// Euclidean DBSCAN in 1 to 3 dimensions on a grid of cells of side just under
+// eps / sqrt(d): two samples of one cell are always within eps, so a cell holding
+// min_samples weight makes all its samples core (with no negative weight), the core
+// samples of a cell belong to one cluster (union-find runs over cells), and a border
+// sample only needs one hit per neighbouring cell. Cells are kept sorted by a packed
+// key, so the cells of one row of neighbours are contiguous and are found by cursors
+// that only move forward. Labels are the same as dbscan()'s.
+
+namespace grid_detail {
+
+using i64 = std::int64_t;
+using u64 = std::uint64_t;
+
+template <int D, typename T> struct Grid {
+    double side = 0, lo[D] = {};
+    int bits = 0;
+    i64 extent[D] = {};     // largest cell coordinate in each dimension
+    std::vector<u64> key;   // per cell, increasing
+    std::vector<i64> start; // per cell, its first position; n_cells + 1 entries
+    std::vector<i64> idx;   // per position, the sample's row in X
+    std::vector<T> pts;     // per position, the sample's coordinates
+    // Rows of neighbouring cells: offsets in the leading D - 1 dimensions, and how far
+    // the last coordinate may differ.
+    struct Row {
+        i64 off[D > 1 ? D - 1 : 1];
+        i64 reach;
+    };
+    std::vector<Row> rows;
+
+    i64 n_cells() const { return static_cast<i64>(key.size()); }
+    i64 coord(u64 k, int dim) const {
+        return static_cast<i64>((k >> (bits * (D - 1 - dim))) & ((u64(1) << bits) - 1));
+    }
+    // Squared distance from x to cell c's box, widened a little for the rounding of
+    // cell coordinates, so it never exceeds the distance to any sample of the cell.
+    double box_dist2(const T *x, i64 c) const {
+        const u64 k = key[static_cast<size_t>(c)];
+        double s = 0;
+        for (int dim = 0; dim < D; ++dim) {
+            const double b0 = lo[dim] + static_cast<double>(coord(k, dim)) * side;
+            const double v = static_cast<double>(x[dim]);
+            const double gap =
+                std::max(0.0, std::max(b0 - v, v - (b0 + side)) - 1e-4 * side);
+            s += gap * gap;
         }
-    std::vector<i64> order(static_cast<size_t>(n));
-    std::iota(order.begin(), order.end(), i64(0));
-    std::sort(order.begin(), order.end(), [&](i64 a, i64 b) {
-        return key[static_cast<size_t>(a)] < key[static_cast<size_t>(b)] ||
-               (key[static_cast<size_t>(a)] == key[static_cast<size_t>(b)] && a < b);
+        return s;
+    }
+};
+
+// Sorts v, in two halves side by side when that pays, then merges them.
+template <class V> void sort_maybe_parallel(V &v, int n_threads) {
+    if (n_threads < 2 || v.size() < (size_t(1) << 16)) {
+        std::sort(v.begin(), v.end());
+        return;
+    }
+    const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+    parallel_for(2, 2, [&](i64 t) {
+        if (t == 0)
+            std::sort(v.begin(), mid);
+        else
+            std::sort(mid, v.end());
     });
-    // cells: [start[c], start[c+1]) of order, in key order
-    std::vector<i64> start;
-    std::vector<std::array<i64, 3>> cell_key;
+    std::inplace_merge(v.begin(), mid, v.end());
+}
+
+// Builds the grid, or returns false if the coordinates do not fit its packed keys (or
+// would lose precision in them).
+template <int D, typename T>
+bool build_grid(const T *X, i64 n, double eps, int n_threads, Grid<D, T> &g) {
+    g.side = eps / std::sqrt(static_cast<double>(D)) * (1.0 - 1e-5);
+    g.bits = D == 1 ? 62 : D == 2 ? 31 : 21;
+    double hi[D];
+    for (int k = 0; k < D; ++k) {
+        g.lo[k] = std::numeric_limits<double>::infinity();
+        hi[k] = -std::numeric_limits<double>::infinity();
+    }
+    for (i64 i = 0; i < n; ++i)
+        for (int k = 0; k < D; ++k) {
+            g.lo[k] = std::min(g.lo[k], static_cast<double>(X[i * D + k]));
+            hi[k] = std::max(hi[k], static_cast<double>(X[i * D + k]));
+        }
+    const double limit = std::ldexp(1.0, std::min(g.bits, 31)) - 2;
+    for (int k = 0; k < D; ++k) {
+        const double span = std::floor((hi[k] - g.lo[k]) / g.side);
+        // the cell coordinates must be exact enough that a cell's samples stay
+        // within eps of each other (the side keeps a 1e-5 margin for that)
+        if (!(span < limit) ||
+            !(std::max(std::fabs(g.lo[k]), std::fabs(hi[k])) / g.side < limit))
+            return false;
+        g.extent[k] = static_cast<i64>(span);
+    }
+    std::vector<std::pair<u64, i64>> keyed(static_cast<size_t>(n));
+    parallel_for((n + 4095) / 4096, threads_for_work(n_threads, n * 8), [&](i64 t) {
+        for (i64 i = t * 4096; i < std::min(n, (t + 1) * 4096); ++i) {
+            u64 key = 0;
+            for (int k = 0; k < D; ++k) {
+                const double c =
+                    std::floor((static_cast<double>(X[i * D + k]) - g.lo[k]) / g.side);
+                key = (key << g.bits) |
+                      static_cast<u64>(std::min<i64>(static_cast<i64>(c), g.extent[k]));
+            }
+            keyed[static_cast<size_t>(i)] = {key, i};
+        }
+    });
+    sort_maybe_parallel(keyed, n_threads);
+    g.idx.resize(static_cast<size_t>(n));
     for (i64 p = 0; p < n; ++p) {
-        const auto &kk = key[static_cast<size_t>(order[static_cast<size_t>(p)])];
-        if (p == 0 || kk != cell_key.back()) {
-            start.push_back(p);
-            cell_key.push_back(kk);
+        const u64 key = keyed[static_cast<size_t>(p)].first;
+        if (p == 0 || key != g.key.back()) {
+            g.key.push_back(key);
+            g.start.push_back(p);
+        }
+        g.idx[static_cast<size_t>(p)] = keyed[static_cast<size_t>(p)].second;
+    }
+    g.start.push_back(n);
+    std::vector<std::pair<u64, i64>>().swap(keyed);
+    g.pts.resize(static_cast<size_t>(n * D));
+    for (i64 p = 0; p < n; ++p)
+        for (int k = 0; k < D; ++k)
+            g.pts[static_cast<size_t>(p * D + k)] =
+                X[g.idx[static_cast<size_t>(p)] * D + k];
+    // Rows: every cell whose nearest point to this cell's box is within eps (counted
+    // with the shrunk side, so a little generous).
+    const i64 R = 3;
+    auto gap2 = [&](i64 o) {
+        const double g1 =
+            static_cast<double>(std::max<i64>(0, std::abs(o) - 1)) * g.side;
+        return g1 * g1;
+    };
+    const i64 n_lead = D > 1 ? D - 1 : 0;
+    i64 lead[2] = {-R, -R};
+    for (;;) {
+        double lead_gap = 0;
+        for (i64 k = 0; k < n_lead; ++k)
+            lead_gap += gap2(lead[k]);
+        i64 reach = -1;
+        for (i64 o = 0; o <= R; ++o)
+            if (lead_gap + gap2(o) <= eps * eps)
+                reach = o;
+        if (reach >= 0) {
+            typename Grid<D, T>::Row row{};
+            for (i64 k = 0; k < n_lead; ++k)
+                row.off[k] = lead[k];
+            row.reach = reach;
+            g.rows.push_back(row);
+        }
+        i64 k = n_lead - 1;
+        while (k >= 0 && lead[k] == R)
+            lead[k--] = -R;
+        if (k < 0)
+            break;
+        ++lead[k];
+    }
+    return true;
+}
+
+// Finds the neighbouring cells of cells visited in increasing order, one cursor per
+// row of neighbours; each cursor only moves forward.
+template <int D, typename T> class NeighbourWalker {
+  public:
+    explicit NeighbourWalker(const Grid<D, T> &g) : g_(g), cursor_(g.rows.size(), -1) {}
+
+    // Calls f(nb) for every cell near cell c (c itself included), in increasing order
+    // within each row.
+    template <class F> void for_each(i64 c, F &&f) {
+        const u64 key = g_.key[static_cast<size_t>(c)];
+        i64 cc[D];
+        for (int k = 0; k < D; ++k)
+            cc[k] = g_.coord(key, k);
+        for (size_t r = 0; r < g_.rows.size(); ++r) {
+            const auto &row = g_.rows[r];
+            u64 base = 0;
+            bool inside = true;
+            for (int k = 0; k < D - 1; ++k) {
+                const i64 v = cc[k] + row.off[k];
+                inside = inside && v >= 0 && v <= g_.extent[k];
+                base = (base << g_.bits) | static_cast<u64>(std::max<i64>(v, 0));
+            }
+            if (!inside)
+                continue;
+            const i64 last_lo = std::max<i64>(0, cc[D - 1] - row.reach);
+            const i64 last_hi = std::min<i64>(g_.extent[D - 1], cc[D - 1] + row.reach);
+            const u64 klo = (base << g_.bits) | static_cast<u64>(last_lo);
+            const u64 khi = (base << g_.bits) | static_cast<u64>(last_hi);
+            i64 &cur = cursor_[r];
+            const i64 n_cells = g_.n_cells();
+            if (cur < 0) {
+                cur = std::lower_bound(g_.key.begin(), g_.key.end(), klo) -
+                      g_.key.begin();
+            } else {
+                int steps = 0;
+                while (cur < n_cells && g_.key[static_cast<size_t>(cur)] < klo &&
+                       ++steps < 8)
+                    ++cur;
+                if (cur < n_cells && g_.key[static_cast<size_t>(cur)] < klo)
+                    cur = std::lower_bound(g_.key.begin() + cur, g_.key.end(), klo) -
+                          g_.key.begin();
+            }
+            for (i64 nb = cur; nb < n_cells && g_.key[static_cast<size_t>(nb)] <= khi;
+                 ++nb)
+                f(nb);
         }
     }
-    const i64 n_cells = static_cast<i64>(cell_key.size());
-    start.push_back(n);
-    // Offsets of the cells that can hold a point within eps of a point of this cell.
-    std::vector<std::array<i64, 3>> offsets;
-    const i64 reach =
-        static_cast<i64>(std::ceil(std::sqrt(static_cast<double>(d)))) + 1;
-    for (i64 a = -reach; a <= reach; ++a)
-        for (i64 b = (d > 1 ? -reach : 0); b <= (d > 1 ? reach : 0); ++b)
-            for (i64 c = (d > 2 ? -reach : 0); c <= (d > 2 ? reach : 0); ++c) {
-                const i64 o[3] = {a, b, c};
-                double gap2 = 0;
-                for (i64 k = 0; k < d; ++k) {
-                    const double g =
-                        static_cast<double>(std::max<i64>(0, std::abs(o[k]) - 1)) *
-                        side;
-                    gap2 += g * g;
-                }
-                if (gap2 <= r2)
-                    offsets.push_back({a, b, c});
-            }
-    auto find_cell = [&](const std::array<i64, 3> &kk) -> i64 {
-        auto it = std::lower_bound(cell_key.begin(), cell_key.end(), kk);
-        return (it != cell_key.end() && *it == kk)
-                   ? static_cast<i64>(it - cell_key.begin())
-                   : -1;
-    };
-    auto neighbours = [&](i64 c, std::vector<i64> &out) {
-        out.clear();
-        for (const auto &o : offsets) {
-            std::array<i64, 3> kk = cell_key[static_cast<size_t>(c)];
-            for (i64 k = 0; k < d; ++k)
-                kk[static_cast<size_t>(k)] += o[static_cast<size_t>(k)];
-            const i64 nb = find_cell(kk);
-            if (nb >= 0)
-                out.push_back(nb);
-        }
-    };
-    auto dist2 = [&](i64 a, i64 b) {
-        double s2 = 0;
-        for (i64 k = 0; k < d; ++k) {
-            const double diff =
-                static_cast<double>(X[a * d + k]) - static_cast<double>(X[b * d + k]);
-            s2 += diff * diff;
-        }
-        return s2;
-    };
-    bool monotone = true;
-    for (i64 i = 0; w != nullptr && i < n; ++i)
-        if (w[i] < 0)
-            monotone = false;
+
+  private:
+    const Grid<D, T> &g_;
+    std::vector<i64> cursor_;
+};
+
+template <int D, typename T> inline double dist2(const T *a, const T *b) {
+    double s = 0;
+    for (int k = 0; k < D; ++k) {
+        const double diff = static_cast<double>(a[k]) - static_cast<double>(b[k]);
+        s += diff * diff;
+    }
+    return s;
+}
+
+template <int D, typename T>
+bool dbscan_grid_d(const T *X, i64 n, const double *w, double eps, double min_samples,
+                   int n_threads, const std::function<bool()> &keep_going,
+                   DbscanResult &res) {
+    Grid<D, T> g;
+    if (!build_grid<D>(X, n, eps, n_threads, g))
+        return false;
+    const double r2 = eps * eps;
+    const i64 n_cells = g.n_cells();
+    const bool monotone =
+        w == nullptr || std::all_of(w, w + n, [](double v) { return v >= 0; });
+    auto weight = [&](i64 pos) { return w ? w[g.idx[static_cast<size_t>(pos)]] : 1.0; };
+    auto beg = [&](i64 c) { return g.start[static_cast<size_t>(c)]; };
+    auto end = [&](i64 c) { return g.start[static_cast<size_t>(c) + 1]; };
+    auto at = [&](i64 pos) { return g.pts.data() + pos * D; };
     res.core.assign(static_cast<size_t>(n), 0);
     res.labels.assign(static_cast<size_t>(n), -1);
+    // core flags by position while the passes run; copied out by row at the end
+    std::vector<std::uint8_t> core(static_cast<size_t>(n), 0);
     const i64 chunk = 64;
     const i64 n_chunks = (n_cells + chunk - 1) / chunk;
+    auto for_cells = [&](auto &&body) {
+        return parallel_rounds(n_chunks, n_threads, keep_going, [&](i64 t) {
+            NeighbourWalker<D, T> walk(g);
+            for (i64 c = t * chunk; c < std::min(n_cells, (t + 1) * chunk); ++c)
+                body(c, walk);
+        });
+    };
 
     // 1. core samples
-    parallel_for(n_chunks, n_threads, [&](i64 t) {
-        std::vector<i64> nbs;
-        for (i64 c = t * chunk; c < std::min(n_cells, (t + 1) * chunk); ++c) {
+    if (!for_cells([&](i64 c, NeighbourWalker<D, T> &walk) {
             double own = 0;
-            for (i64 p = start[static_cast<size_t>(c)];
-                 p < start[static_cast<size_t>(c) + 1]; ++p)
-                own += w ? w[order[static_cast<size_t>(p)]] : 1.0;
+            for (i64 p = beg(c); p < end(c); ++p)
+                own += weight(p);
             if (monotone && own >= min_samples) {
-                for (i64 p = start[static_cast<size_t>(c)];
-                     p < start[static_cast<size_t>(c) + 1]; ++p)
-                    res.core[static_cast<size_t>(order[static_cast<size_t>(p)])] = 1;
-                continue;
+                std::fill(core.begin() + beg(c), core.begin() + end(c), 1);
+                return;
             }
-            neighbours(c, nbs);
-            for (i64 p = start[static_cast<size_t>(c)];
-                 p < start[static_cast<size_t>(c) + 1]; ++p) {
-                const i64 i = order[static_cast<size_t>(p)];
-                double count = 0;
+            for (i64 p = beg(c); p < end(c); ++p) {
+                // the cell's own samples are all within eps
+                double count = own;
                 bool done = false;
-                for (i64 nb : nbs) {
-                    for (i64 q = start[static_cast<size_t>(nb)];
-                         q < start[static_cast<size_t>(nb) + 1]; ++q) {
-                        const i64 j = order[static_cast<size_t>(q)];
-                        if (dist2(i, j) <= r2)
-                            count += w ? w[j] : 1.0;
+                walk.for_each(c, [&](i64 nb) {
+                    if (done || nb == c)
+                        return;
+                    for (i64 q = beg(nb); q < end(nb); ++q) {
+                        if (dist2<D>(at(p), at(q)) <= r2)
+                            count += weight(q);
                         if (monotone && count >= min_samples) {
                             done = true;
-                            break;
+                            return;
                         }
                     }
-                    if (done)
-                        break;
-                }
-                res.core[static_cast<size_t>(i)] = count >= min_samples;
+                });
+                core[static_cast<size_t>(p)] = count >= min_samples;
             }
-        }
-    });
+        }))
+        return res.stopped = true;
 
-    // 2. union: the core samples of a cell together; neighbouring cells by one close
-    // core pair
-    std::vector<std::atomic<i64>> parent(static_cast<size_t>(n));
-    for (i64 i = 0; i < n; ++i)
-        parent[static_cast<size_t>(i)].store(i, std::memory_order_relaxed);
-    std::vector<i64> first_core(static_cast<size_t>(n_cells), -1);
+    // 2. union-find over cells: a cell's core samples are one piece; two cells join at
+    // the first core pair within eps
+    std::vector<std::uint8_t> has_core(static_cast<size_t>(n_cells), 0);
     for (i64 c = 0; c < n_cells; ++c)
-        for (i64 p = start[static_cast<size_t>(c)];
-             p < start[static_cast<size_t>(c) + 1]; ++p)
-            if (res.core[static_cast<size_t>(order[static_cast<size_t>(p)])]) {
-                const i64 i = order[static_cast<size_t>(p)];
-                if (first_core[static_cast<size_t>(c)] < 0)
-                    first_core[static_cast<size_t>(c)] = i;
-                else
-                    uf_unite(parent, first_core[static_cast<size_t>(c)], i);
-            }
-    parallel_for(n_chunks, n_threads, [&](i64 t) {
-        std::vector<i64> nbs;
-        for (i64 c = t * chunk; c < std::min(n_cells, (t + 1) * chunk); ++c) {
-            if (first_core[static_cast<size_t>(c)] < 0)
-                continue;
-            neighbours(c, nbs);
-            for (i64 nb : nbs) {
-                if (nb <= c || first_core[static_cast<size_t>(nb)] < 0)
-                    continue;
-                if (uf_find(parent, first_core[static_cast<size_t>(c)]) ==
-                    uf_find(parent, first_core[static_cast<size_t>(nb)]))
-                    continue;
-                bool joined = false;
-                for (i64 p = start[static_cast<size_t>(c)];
-                     p < start[static_cast<size_t>(c) + 1] && !joined; ++p) {
-                    const i64 i = order[static_cast<size_t>(p)];
-                    if (!res.core[static_cast<size_t>(i)])
+        has_core[static_cast<size_t>(c)] =
+            std::any_of(core.begin() + beg(c), core.begin() + end(c),
+                        [](std::uint8_t v) { return v != 0; });
+    std::vector<std::atomic<i64>> parent(static_cast<size_t>(n_cells));
+    for (i64 c = 0; c < n_cells; ++c)
+        parent[static_cast<size_t>(c)].store(c, std::memory_order_relaxed);
+    if (!for_cells([&](i64 c, NeighbourWalker<D, T> &walk) {
+            if (!has_core[static_cast<size_t>(c)])
+                return;
+            walk.for_each(c, [&](i64 nb) {
+                if (nb <= c || !has_core[static_cast<size_t>(nb)] ||
+                    uf_find(parent, c) == uf_find(parent, nb))
+                    return;
+                for (i64 p = beg(c); p < end(c); ++p) {
+                    if (!core[static_cast<size_t>(p)] || g.box_dist2(at(p), nb) > r2)
                         continue;
-                    for (i64 q = start[static_cast<size_t>(nb)];
-                         q < start[static_cast<size_t>(nb) + 1]; ++q) {
-                        const i64 j = order[static_cast<size_t>(q)];
-                        if (res.core[static_cast<size_t>(j)] && dist2(i, j) <= r2) {
-                            uf_unite(parent, i, j);
-                            joined = true;
-                            break;
+                    for (i64 q = beg(nb); q < end(nb); ++q)
+                        if (core[static_cast<size_t>(q)] &&
+                            dist2<D>(at(p), at(q)) <= r2) {
+                            uf_unite(parent, c, nb);
+                            return;
                         }
-                    }
                 }
-            }
-        }
-    });
+            });
+        }))
+        return res.stopped = true;
 
-    // 3. clusters numbered by root (its smallest index), in increasing order
-    std::vector<i64> cluster_of_root(static_cast<size_t>(n), -1);
-    i64 n_clusters = 0;
-    for (i64 i = 0; i < n; ++i) {
-        if (!res.core[static_cast<size_t>(i)])
+    // 3. clusters in order of their smallest core sample index (scikit-learn's)
+    const i64 none = std::numeric_limits<i64>::max();
+    std::vector<i64> first(static_cast<size_t>(n_cells), none); // per root cell
+    for (i64 c = 0; c < n_cells; ++c) {
+        if (!has_core[static_cast<size_t>(c)])
             continue;
-        const i64 root = uf_find(parent, i);
-        i64 &id = cluster_of_root[static_cast<size_t>(root)];
-        if (id < 0)
-            id = n_clusters++;
-        res.labels[static_cast<size_t>(i)] = id;
+        i64 &f = first[static_cast<size_t>(uf_find(parent, c))];
+        for (i64 p = beg(c); p < end(c); ++p)
+            if (core[static_cast<size_t>(p)])
+                f = std::min(f, g.idx[static_cast<size_t>(p)]);
     }
+    std::vector<std::pair<i64, i64>> roots; // (first core index, root cell)
+    for (i64 c = 0; c < n_cells; ++c)
+        if (first[static_cast<size_t>(c)] != none)
+            roots.emplace_back(first[static_cast<size_t>(c)], c);
+    std::sort(roots.begin(), roots.end());
+    std::vector<i64> &cluster = first; // reused: cluster id per root, then per cell
+    std::fill(cluster.begin(), cluster.end(), -1);
+    for (size_t id = 0; id < roots.size(); ++id)
+        cluster[static_cast<size_t>(roots[id].second)] = static_cast<i64>(id);
+    for (i64 c = 0; c < n_cells; ++c)
+        if (has_core[static_cast<size_t>(c)])
+            cluster[static_cast<size_t>(c)] =
+                cluster[static_cast<size_t>(uf_find(parent, c))];
 
-    // 4. border samples: the smallest cluster id among core neighbours
-    parallel_for(n_chunks, n_threads, [&](i64 t) {
-        std::vector<i64> nbs;
-        for (i64 c = t * chunk; c < std::min(n_cells, (t + 1) * chunk); ++c) {
-            bool any_border = false;
-            for (i64 p = start[static_cast<size_t>(c)];
-                 p < start[static_cast<size_t>(c) + 1]; ++p)
-                any_border =
-                    any_border ||
-                    !res.core[static_cast<size_t>(order[static_cast<size_t>(p)])];
-            if (!any_border)
-                continue;
-            neighbours(c, nbs);
-            for (i64 p = start[static_cast<size_t>(c)];
-                 p < start[static_cast<size_t>(c) + 1]; ++p) {
-                const i64 i = order[static_cast<size_t>(p)];
-                if (res.core[static_cast<size_t>(i)])
+    // 4. border samples: the smallest cluster id among core neighbours; every cell's
+    // core samples share one id, so a cell is checked only if it could lower the best
+    if (!for_cells([&](i64 c, NeighbourWalker<D, T> &walk) {
+            for (i64 p = beg(c); p < end(c); ++p) {
+                const i64 i = g.idx[static_cast<size_t>(p)];
+                if (core[static_cast<size_t>(p)]) {
+                    res.labels[static_cast<size_t>(i)] =
+                        cluster[static_cast<size_t>(c)];
                     continue;
+                }
                 i64 best = -1;
-                for (i64 nb : nbs)
-                    for (i64 q = start[static_cast<size_t>(nb)];
-                         q < start[static_cast<size_t>(nb) + 1]; ++q) {
-                        const i64 j = order[static_cast<size_t>(q)];
-                        if (!res.core[static_cast<size_t>(j)] || dist2(i, j) > r2)
-                            continue;
-                        const i64 id = res.labels[static_cast<size_t>(j)];
-                        if (best < 0 || id < best)
+                walk.for_each(c, [&](i64 nb) {
+                    const i64 id = cluster[static_cast<size_t>(nb)];
+                    if (!has_core[static_cast<size_t>(nb)] ||
+                        (best >= 0 && id >= best) || g.box_dist2(at(p), nb) > r2)
+                        return;
+                    for (i64 q = beg(nb); q < end(nb); ++q)
+                        if (core[static_cast<size_t>(q)] &&
+                            dist2<D>(at(p), at(q)) <= r2) {
                             best = id;
-                    }
+                            return;
+                        }
+                });
                 res.labels[static_cast<size_t>(i)] = best;
             }
-        }
-    });
+        }))
+        return res.stopped = true;
+    for (i64 p = 0; p < n; ++p)
+        res.core[static_cast<size_t>(g.idx[static_cast<size_t>(p)])] =
+            core[static_cast<size_t>(p)];
     return true;
+}
+
+} // namespace grid_detail
+
+// Euclidean DBSCAN on the grid when d is 1 to 3. Returns false (res untouched) when
+// the grid cannot be used; true when res holds the result (or res.stopped is set).
+template <typename T>
+bool dbscan_grid(const T *X, std::int64_t n, std::int64_t d, const double *w,
+                 double eps, double min_samples, int n_threads, DbscanResult &res,
+                 const std::function<bool()> &keep_going = nullptr) {
+    if (n == 0)
+        return false;
+    switch (d) {
+    case 1:
+        return grid_detail::dbscan_grid_d<1>(X, n, w, eps, min_samples, n_threads,
+                                             keep_going, res);
+    case 2:
+        return grid_detail::dbscan_grid_d<2>(X, n, w, eps, min_samples, n_threads,
+                                             keep_going, res);
+    case 3:
+        return grid_detail::dbscan_grid_d<3>(X, n, w, eps, min_samples, n_threads,
+                                             keep_going, res);
+    default:
+        return false;
+    }
 }
 
 // For each query row: the label of the nearest core sample within eps (ties to the
@@ -543,21 +830,28 @@ void dbscan_predict(const T *core_X, const std::int64_t *core_labels,
                     std::int64_t n_core, std::int64_t d, const T *Q, std::int64_t nq,
                     double eps, const Metric &metric, std::int64_t leaf_size,
                     int n_threads, std::int64_t *out) {
+    using i64 = std::int64_t;
     const KdTree<T> tree(core_X, n_core, d, leaf_size);
     const double r = metric.reduce_radius(eps);
-    const std::int64_t chunk = 256;
-    parallel_for((nq + chunk - 1) / chunk, n_threads, [&](std::int64_t t) {
-        for (std::int64_t i = t * chunk; i < std::min(nq, (t + 1) * chunk); ++i) {
-            double best_d = std::numeric_limits<double>::infinity();
-            std::int64_t best_j = -1;
-            tree.visit(Q + i * d, r, metric, [&](std::int64_t j, double dist) {
-                if (dist < best_d || (dist == best_d && j < best_j)) {
-                    best_d = dist;
-                    best_j = j;
-                }
-            });
-            out[i] = best_j < 0 ? -1 : core_labels[best_j];
-        }
+    const i64 chunk = 256;
+    with_metric(metric, [&](auto kind) {
+        constexpr Metric::Kind K = decltype(kind)::value;
+        parallel_for((nq + chunk - 1) / chunk, n_threads, [&](i64 t) {
+            std::vector<double> q(static_cast<size_t>(d));
+            for (i64 i = t * chunk; i < std::min(nq, (t + 1) * chunk); ++i) {
+                for (i64 k = 0; k < d; ++k)
+                    q[static_cast<size_t>(k)] = static_cast<double>(Q[i * d + k]);
+                double best_d = std::numeric_limits<double>::infinity();
+                i64 best_j = -1;
+                tree.template visit<K>(q.data(), r, metric.p, [&](i64 j, double dist) {
+                    if (dist < best_d || (dist == best_d && j < best_j)) {
+                        best_d = dist;
+                        best_j = j;
+                    }
+                });
+                out[i] = best_j < 0 ? -1 : core_labels[best_j];
+            }
+        });
     });
 }
 

@@ -195,10 +195,12 @@ class DBSCAN(ClusterMixin, BaseEstimator):
                 int(self.leaf_size),
                 self._n_threads(),
             )
-            self.core_sample_indices_ = np.flatnonzero(core).astype(np.int64)
+            self.core_sample_indices_ = np.flatnonzero(core).astype(
+                np.int64, copy=False
+            )
             self.labels_ = labels
             if len(self.core_sample_indices_):
-                self.components_ = X[self.core_sample_indices_].copy()
+                self.components_ = X[self.core_sample_indices_]  # a new array
             else:
                 self.components_ = np.empty((0, X.shape[1]))
         return self
