@@ -823,6 +823,98 @@ bool dbscan_grid(const T *X, std::int64_t n, std::int64_t d, const double *w,
     }
 }
 
+// ---------------------------------------------------------------------------------
+// DBSCAN on given distances: row i of a dense n x n matrix, or the stored entries of
+// row i of a sparse graph (absent entries are not neighbours; the diagonal always
+// counts, with its stored value or 0, as scikit-learn makes it explicit). j is a
+// neighbour of i when the value is <= eps, compared in the values' own type as NumPy
+// compares them. Such a relation need not be symmetric, so clusters are grown exactly
+// as scikit-learn grows them: from each unlabelled core sample in index order, through
+// the neighbourhoods of the core samples reached. Extra memory is O(n).
+
+template <typename T, typename I> struct DistanceRows {
+    const T *data;              // dense: n x n row-major; sparse: the stored values
+    const I *indices;           // sparse only (null for dense)
+    const std::int64_t *indptr; // sparse only
+    std::int64_t n;
+
+    // Calls f(j) for every neighbour j of i.
+    template <class F> void for_each(std::int64_t i, T eps, F &&f) const {
+        if (indices == nullptr) {
+            const T *row = data + i * n;
+            for (std::int64_t j = 0; j < n; ++j)
+                if (row[j] <= eps)
+                    f(j);
+            return;
+        }
+        T diagonal = 0;
+        for (std::int64_t e = indptr[i]; e < indptr[i + 1]; ++e) {
+            const std::int64_t j = static_cast<std::int64_t>(indices[e]);
+            if (j == i)
+                diagonal += data[e];
+            else if (data[e] <= eps)
+                f(j);
+        }
+        if (diagonal <= eps)
+            f(i);
+    }
+};
+
+template <typename T, typename I>
+DbscanResult dbscan_precomputed(const DistanceRows<T, I> &rows, const double *w,
+                                double eps, double min_samples, int n_threads,
+                                const std::function<bool()> &keep_going = nullptr) {
+    using i64 = std::int64_t;
+    const i64 n = rows.n;
+    const T eps_t = static_cast<T>(eps);
+    DbscanResult res;
+    res.core.assign(static_cast<size_t>(n), 0);
+    res.labels.assign(static_cast<size_t>(n), -1);
+    const i64 chunk = 64;
+    if (!parallel_rounds((n + chunk - 1) / chunk, n_threads, keep_going, [&](i64 t) {
+            for (i64 i = t * chunk; i < std::min(n, (t + 1) * chunk); ++i) {
+                double count = 0;
+                rows.for_each(i, eps_t, [&](i64 j) { count += w ? w[j] : 1.0; });
+                res.core[static_cast<size_t>(i)] = count >= min_samples;
+            }
+        })) {
+        res.stopped = true;
+        return res;
+    }
+    // Growing clusters one after another; a sample is labelled when first reached
+    // (scikit-learn labels it when it leaves the stack: the same set of samples).
+    std::vector<i64> stack;
+    i64 n_clusters = 0, since_check = 0;
+    for (i64 seed = 0; seed < n; ++seed) {
+        if (res.labels[static_cast<size_t>(seed)] >= 0 ||
+            !res.core[static_cast<size_t>(seed)])
+            continue;
+        res.labels[static_cast<size_t>(seed)] = n_clusters;
+        stack.push_back(seed);
+        while (!stack.empty()) {
+            const i64 i = stack.back();
+            stack.pop_back();
+            if (!res.core[static_cast<size_t>(i)])
+                continue;
+            rows.for_each(i, eps_t, [&](i64 j) {
+                if (res.labels[static_cast<size_t>(j)] < 0) {
+                    res.labels[static_cast<size_t>(j)] = n_clusters;
+                    stack.push_back(j);
+                }
+            });
+            if (++since_check == 4096) {
+                since_check = 0;
+                if (keep_going && !keep_going()) {
+                    res.stopped = true;
+                    return res;
+                }
+            }
+        }
+        ++n_clusters;
+    }
+    return res;
+}
+
 // For each query row: the label of the nearest core sample within eps (ties to the
 // lowest core index), else -1. core_X holds the core samples (row-major n_core x d).
 template <typename T>

@@ -39,7 +39,29 @@ def _duplicates():
     return X, 0.1, 5
 
 
-DATASETS = [_moons, _blobs_noise, _eight_d, _grid_ties, _duplicates]
+def _dense_slabs():
+    # two dense slabs 0.32 apart with eps = 0.3: grid cells hold hundreds of samples,
+    # and only a cell pair's nearest corners decide whether they join
+    rng = np.random.default_rng(4)
+    a = rng.uniform(0, 1, (2500, 2))
+    b = rng.uniform(0, 1, (2500, 2)) + [1.32, 0.0]
+    return np.vstack([a, b]), 0.3, 10
+
+
+def _sparse_eight_d():
+    # few core samples, many border candidates: borders are searched from the cores
+    return make_blobs(3000, n_features=8, centers=10, random_state=5)[0], 1.0, 4
+
+
+DATASETS = [
+    _moons,
+    _blobs_noise,
+    _eight_d,
+    _grid_ties,
+    _duplicates,
+    _dense_slabs,
+    _sparse_eight_d,
+]
 METRICS = [
     {"metric": "euclidean"},
     {"metric": "manhattan"},
@@ -267,3 +289,114 @@ def test_coordinates_too_large_for_the_grid_use_the_tree():
     _assert_same(
         DBSCAN(eps=1.0, min_samples=2).fit(X), skc.DBSCAN(eps=1.0, min_samples=2).fit(X)
     )
+
+
+def test_ctrl_c_stops_a_long_fit():
+    import _thread
+    import threading
+
+    # no early exit: every sample counts its ~5000 neighbours, about a minute of work;
+    # had the interrupt waited for the end, labels_ would be set
+    X = np.random.default_rng(0).uniform(size=(1_200_000, 4))
+    model = DBSCAN(eps=0.2, min_samples=10**7)
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X)
+    timer.cancel()
+    assert not hasattr(model, "labels_")
+    # still usable
+    model.set_params(min_samples=5, eps=0.05).fit(X[:2000])
+    assert model.labels_.shape == (2000,)
+
+
+def _precomputed_cases():
+    from sklearn.neighbors import kneighbors_graph, radius_neighbors_graph
+
+    X, eps, min_samples = _blobs_noise()
+    X = X[:1500]
+    D = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1))
+    rng = np.random.default_rng(7)
+    asym = D * rng.uniform(0.7, 1.3, D.shape)  # not symmetric: i may reach j only
+    np.fill_diagonal(asym, 0)
+    knn = kneighbors_graph(X, 8, mode="distance")  # sparse and not symmetric
+    radius = radius_neighbors_graph(X, eps, mode="distance")
+    radius.data[::7] = 0.0  # explicit zeros are neighbours
+    diag = D.copy()
+    every_third = np.arange(0, len(D), 3)
+    diag[every_third, every_third] = 2 * eps  # not their own neighbours
+    return {
+        "dense": (D, eps, min_samples),
+        "dense-float32": (D.astype(np.float32), np.float32(eps).item(), min_samples),
+        "asymmetric": (asym, eps, min_samples),
+        "diagonal": (diag, eps, min_samples),
+        "knn-graph": (knn, eps, 4),
+        "radius-graph": (radius, eps, min_samples),
+        "csc-graph": (radius.tocsc(), eps, min_samples),
+    }
+
+
+@pytest.mark.parametrize("case", list(_precomputed_cases()))
+def test_precomputed_same_labels_as_sklearn(rng, case):
+    D, eps, min_samples = _precomputed_cases()[case]
+    w = rng.uniform(0.4, 1.8, D.shape[0])
+    for weights in (None, w):
+        ours = DBSCAN(eps=eps, min_samples=min_samples, metric="precomputed")
+        theirs = skc.DBSCAN(eps=eps, min_samples=min_samples, metric="precomputed")
+        ours.fit(D, sample_weight=weights)
+        theirs.fit(D, sample_weight=weights)
+        np.testing.assert_array_equal(ours.labels_, theirs.labels_)
+        np.testing.assert_array_equal(
+            ours.core_sample_indices_, theirs.core_sample_indices_
+        )
+        assert (ours.labels_ >= 0).any() and (ours.labels_ == -1).any()
+
+
+def test_predict_on_a_sparse_distance_graph(rng):
+    from sklearn.neighbors import NearestNeighbors
+
+    X, eps, min_samples = _blobs_noise()
+    X_new = rng.uniform(-12, 12, (800, 2))
+    nn = NearestNeighbors(radius=eps).fit(X)
+    model = DBSCAN(eps=eps, min_samples=min_samples, metric="precomputed")
+    model.fit(nn.radius_neighbors_graph(X, mode="distance"))
+    plain = DBSCAN(eps=eps, min_samples=min_samples).fit(X)
+    np.testing.assert_array_equal(model.labels_, plain.labels_)
+    # absent entries are not neighbours, so the graph gives what the points give
+    G_new = nn.radius_neighbors_graph(X_new, mode="distance")
+    expected = plain.predict(X_new)
+    np.testing.assert_array_equal(model.predict(G_new), expected)
+    assert (expected >= 0).any() and (expected == -1).any()
+
+
+@pytest.mark.parametrize("d", [2, 3, 8])
+def test_cosine_same_labels_as_sklearn(rng, d):
+    # directions: blobs around the unit sphere, at varying lengths
+    X = make_blobs(3000, n_features=d, centers=6, cluster_std=0.15, random_state=d)[0]
+    X *= rng.uniform(0.5, 3.0, (len(X), 1))
+    X = np.vstack([X, rng.normal(size=(200, d))])
+    w = rng.uniform(0.5, 1.5, len(X))
+    for eps, weights in ((0.002, None), (0.01, w)):
+        ours = DBSCAN(eps=eps, min_samples=6, metric="cosine")
+        theirs = skc.DBSCAN(eps=eps, min_samples=6, metric="cosine")
+        _assert_same(
+            ours.fit(X, sample_weight=weights), theirs.fit(X, sample_weight=weights)
+        )
+        assert ours.labels_.max() >= 2 and (ours.labels_ == -1).any()
+    # predict: the nearest core sample by cosine distance
+    X_new = rng.normal(size=(500, d))
+    C = ours.components_ / np.linalg.norm(ours.components_, axis=1, keepdims=True)
+    cos = 1 - (X_new / np.linalg.norm(X_new, axis=1, keepdims=True)) @ C.T
+    nearest = cos.argmin(axis=1)
+    hit = cos[np.arange(len(X_new)), nearest] <= ours.eps
+    core_labels = ours.labels_[ours.core_sample_indices_]
+    expected = np.where(hit, core_labels[nearest], -1)
+    np.testing.assert_array_equal(ours.predict(X_new), expected)
+
+
+def test_cosine_with_zero_rows_like_sklearn():
+    X, _, _ = _moons()
+    X = np.vstack([X + 2, np.zeros((3, 2))])
+    ours = DBSCAN(eps=0.001, min_samples=5, metric="cosine").fit(X)
+    _assert_same(ours, skc.DBSCAN(eps=0.001, min_samples=5, metric="cosine").fit(X))
+    assert (ours.labels_[-3:] == -1).all()

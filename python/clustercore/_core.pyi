@@ -13,6 +13,8 @@ __all__: list[str] = [
     "build_info",
     "column_mean_var",
     "dbscan",
+    "dbscan_precomputed",
+    "dbscan_precomputed_csr",
     "dbscan_predict",
     "distances",
     "distances_csr",
@@ -79,6 +81,86 @@ def dbscan(
 ) -> tuple:
     """
     DBSCAN with a k-d tree: (core mask, labels). Metrics: euclidean, manhattan, chebyshev, minkowski (p >= 1).
+    """
+
+@typing.overload
+def dbscan_precomputed(
+    D: numpy.typing.NDArray[numpy.float32],
+    sample_weight: typing.Any,
+    eps: typing.SupportsFloat | typing.SupportsIndex,
+    min_samples: typing.SupportsFloat | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    DBSCAN on a dense square distance matrix: (core mask, labels).
+    """
+
+@typing.overload
+def dbscan_precomputed(
+    D: numpy.typing.NDArray[numpy.float64],
+    sample_weight: typing.Any,
+    eps: typing.SupportsFloat | typing.SupportsIndex,
+    min_samples: typing.SupportsFloat | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    DBSCAN on a dense square distance matrix: (core mask, labels).
+    """
+
+@typing.overload
+def dbscan_precomputed_csr(
+    data: numpy.typing.NDArray[numpy.float32],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int64],
+    sample_weight: typing.Any,
+    eps: typing.SupportsFloat | typing.SupportsIndex,
+    min_samples: typing.SupportsFloat | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    DBSCAN on a sparse CSR distance graph (only stored entries are neighbours): (core mask, labels).
+    """
+
+@typing.overload
+def dbscan_precomputed_csr(
+    data: numpy.typing.NDArray[numpy.float32],
+    indices: numpy.typing.NDArray[numpy.int64],
+    indptr: numpy.typing.NDArray[numpy.int64],
+    sample_weight: typing.Any,
+    eps: typing.SupportsFloat | typing.SupportsIndex,
+    min_samples: typing.SupportsFloat | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    DBSCAN on a sparse CSR distance graph (only stored entries are neighbours): (core mask, labels).
+    """
+
+@typing.overload
+def dbscan_precomputed_csr(
+    data: numpy.typing.NDArray[numpy.float64],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int64],
+    sample_weight: typing.Any,
+    eps: typing.SupportsFloat | typing.SupportsIndex,
+    min_samples: typing.SupportsFloat | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    DBSCAN on a sparse CSR distance graph (only stored entries are neighbours): (core mask, labels).
+    """
+
+@typing.overload
+def dbscan_precomputed_csr(
+    data: numpy.typing.NDArray[numpy.float64],
+    indices: numpy.typing.NDArray[numpy.int64],
+    indptr: numpy.typing.NDArray[numpy.int64],
+    sample_weight: typing.Any,
+    eps: typing.SupportsFloat | typing.SupportsIndex,
+    min_samples: typing.SupportsFloat | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    DBSCAN on a sparse CSR distance graph (only stored entries are neighbours): (core mask, labels).
     """
 
 @typing.overload

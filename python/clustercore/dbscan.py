@@ -17,6 +17,7 @@ from sklearn.metrics.pairwise import _VALID_METRICS
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import (
     _check_sample_weight,
+    check_array,
     check_is_fitted,
     validate_data,
 )
@@ -54,6 +55,28 @@ def _engine_metric(metric, p, metric_params):
     if np.isinf(p):
         return "chebyshev", 1.0
     return ("minkowski", p) if p >= 1 else None
+
+
+def _engine_view(X, metric, p, metric_params, eps):
+    """(rows, metric, p, eps) for the C++ engine, or None for scikit-learn's path.
+
+    Cosine distance is half the squared euclidean distance between the rows scaled to
+    unit length, so it runs as euclidean with radius sqrt(2 eps) (rows of zero length,
+    at cosine distance 1 from everything, even themselves, go to scikit-learn).
+    """
+    if sp.issparse(X):
+        return None
+    if metric == "cosine" and not metric_params:
+        X64 = np.asarray(X, dtype=np.float64)
+        norms = np.sqrt(np.einsum("ij,ij->i", X64, X64))
+        if not norms.all():
+            return None
+        return X64 / norms[:, None], "euclidean", 2.0, float(np.sqrt(2.0 * eps))
+    engine = _engine_metric(metric, p, metric_params)
+    if engine is None:
+        return None
+    dtype = np.float32 if X.dtype == np.float32 else np.float64
+    return np.ascontiguousarray(X, dtype=dtype), engine[0], engine[1], float(eps)
 
 
 class DBSCAN(ClusterMixin, BaseEstimator):
@@ -169,40 +192,69 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         X = validate_data(self, X, accept_sparse="csr")
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
-        engine = (
-            None
-            if sp.issparse(X)
-            else _engine_metric(self.metric, self.p, self.metric_params)
-        )
-        if engine is None:
+        if self.metric == "precomputed":
+            return self._fit_precomputed(X, sample_weight)
+        view = _engine_view(X, self.metric, self.p, self.metric_params, self.eps)
+        if view is None:
             self._fit_sklearn(X, sample_weight)
+            return self
+        rows, metric, p, eps = view
+        weights = (
+            None if sample_weight is None else np.asarray(sample_weight, np.float64)
+        )
+        core, labels = _core.dbscan(
+            rows,
+            weights,
+            eps,
+            float(self.min_samples),
+            metric,
+            p,
+            int(self.leaf_size),
+            self._n_threads(),
+        )
+        del rows
+        self.core_sample_indices_ = np.flatnonzero(core).astype(np.int64, copy=False)
+        self.labels_ = labels
+        self.components_ = X[self.core_sample_indices_]  # a new array
+        return self
+
+    def _fit_precomputed(self, D, sample_weight):
+        # scikit-learn's checks, in its order and words
+        D = check_array(
+            D,
+            accept_sparse="csr",
+            ensure_non_negative=True,
+            input_name="precomputed distance matrix" if sp.issparse(D) else "X",
+        )
+        if D.shape[0] != D.shape[1]:
+            raise ValueError(
+                "Precomputed matrix must be square. "
+                f"Input is a {D.shape[0]}x{D.shape[1]} matrix."
+            )
+        dtype = np.float32 if D.dtype == np.float32 else np.float64
+        weights = (
+            None if sample_weight is None else np.asarray(sample_weight, np.float64)
+        )
+        args = (weights, float(self.eps), float(self.min_samples), self._n_threads())
+        if sp.issparse(D):
+            indices = D.indices
+            if indices.dtype not in (np.int32, np.int64):
+                indices = indices.astype(np.int64)
+            core, labels = _core.dbscan_precomputed_csr(
+                np.ascontiguousarray(D.data, dtype=dtype),
+                np.ascontiguousarray(indices),
+                np.ascontiguousarray(D.indptr, dtype=np.int64),
+                *args,
+            )
         else:
-            Xf = np.ascontiguousarray(
-                X, dtype=np.float32 if X.dtype == np.float32 else np.float64
+            core, labels = _core.dbscan_precomputed(
+                np.ascontiguousarray(D, dtype=dtype), *args
             )
-            weights = (
-                None
-                if sample_weight is None
-                else np.asarray(sample_weight, dtype=np.float64)
-            )
-            core, labels = _core.dbscan(
-                Xf,
-                weights,
-                float(self.eps),
-                float(self.min_samples),
-                engine[0],
-                engine[1],
-                int(self.leaf_size),
-                self._n_threads(),
-            )
-            self.core_sample_indices_ = np.flatnonzero(core).astype(
-                np.int64, copy=False
-            )
-            self.labels_ = labels
-            if len(self.core_sample_indices_):
-                self.components_ = X[self.core_sample_indices_]  # a new array
-            else:
-                self.components_ = np.empty((0, X.shape[1]))
+        self.core_sample_indices_ = np.flatnonzero(core).astype(np.int64, copy=False)
+        self.labels_ = labels
+        self.components_ = D[self.core_sample_indices_]
+        if sp.issparse(self.components_):
+            self.components_ = self.components_.tocsr()
         return self
 
     def _fit_sklearn(self, X, sample_weight):
@@ -256,27 +308,32 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         X = validate_data(self, X, accept_sparse="csr", reset=False)
         if len(core_labels) == 0:
             return np.full(X.shape[0], -1, dtype=np.int64)
-        engine = _engine_metric(self.metric, self.p, self.metric_params)
-        if engine is None or sp.issparse(X) or sp.issparse(self.components_):
-            return self._predict_sklearn(X, core_labels)
-        dtype = (
-            np.float32
-            if X.dtype == self.components_.dtype == np.float32
-            else np.float64
+        args = (self.metric, self.p, self.metric_params, self.eps)
+        core_view, query_view = (
+            _engine_view(self.components_, *args),
+            _engine_view(X, *args),
         )
+        if core_view is None or query_view is None:
+            return self._predict_sklearn(X, core_labels)
+        core_rows, queries = core_view[0], query_view[0]
+        if core_rows.dtype != queries.dtype:
+            core_rows, queries = (
+                core_rows.astype(np.float64),
+                queries.astype(np.float64),
+            )
+        _, metric, p, eps = core_view
         return _core.dbscan_predict(
-            np.ascontiguousarray(self.components_, dtype=dtype),
+            core_rows,
             np.ascontiguousarray(core_labels, dtype=np.int64),
-            np.ascontiguousarray(X, dtype=dtype),
-            float(self.eps),
-            engine[0],
-            engine[1],
+            queries,
+            eps,
+            metric,
+            p,
             int(self.leaf_size),
             self._n_threads(),
         )
 
     def _predict_precomputed(self, D, core_labels):
-        D = D.toarray() if sp.issparse(D) else np.asarray(D)
         if D.shape[1] != self.labels_.shape[0]:
             raise ValueError(
                 f"X has {D.shape[1]} columns, but a precomputed DBSCAN needs the "
@@ -285,7 +342,21 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         out = np.full(D.shape[0], -1, dtype=np.int64)
         if len(core_labels) == 0:
             return out
-        Dc = D[:, self.core_sample_indices_]
+        if sp.issparse(D):
+            # only stored entries are distances: the nearest stored core sample
+            # within eps, ties to the lowest core index
+            rank = np.full(D.shape[1], -1, dtype=np.int64)
+            rank[self.core_sample_indices_] = np.arange(len(core_labels))
+            G = D.tocoo()
+            keep = (rank[G.col] >= 0) & (G.data <= self.eps)
+            row, dist, r = G.row[keep], G.data[keep], rank[G.col[keep]]
+            order = np.lexsort((r, dist, row))
+            row, r = row[order], r[order]
+            first = np.ones(len(row), dtype=bool)
+            first[1:] = row[1:] != row[:-1]
+            out[row[first]] = core_labels[r[first]]
+            return out
+        Dc = np.asarray(D)[:, self.core_sample_indices_]
         nearest = Dc.argmin(axis=1)  # first of equal distances: lowest core index
         hit = Dc[np.arange(len(D)), nearest] <= self.eps
         out[hit] = core_labels[nearest[hit]]
