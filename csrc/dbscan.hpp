@@ -249,14 +249,13 @@ struct DbscanResult {
 };
 
 // Smallest-index root, with path halving; safe to call concurrently with unite().
-inline std::int64_t uf_find(std::vector<std::atomic<std::int64_t>> &parent,
-                            std::int64_t i) {
+// I is the index type (int32 where the grid keeps its arrays small).
+template <typename I> inline I uf_find(std::vector<std::atomic<I>> &parent, I i) {
     for (;;) {
-        std::int64_t p = parent[static_cast<size_t>(i)].load(std::memory_order_relaxed);
+        I p = parent[static_cast<size_t>(i)].load(std::memory_order_relaxed);
         if (p == i)
             return i;
-        const std::int64_t gp =
-            parent[static_cast<size_t>(p)].load(std::memory_order_relaxed);
+        const I gp = parent[static_cast<size_t>(p)].load(std::memory_order_relaxed);
         if (gp != p)
             parent[static_cast<size_t>(i)].compare_exchange_weak(
                 p, gp, std::memory_order_relaxed);
@@ -264,8 +263,8 @@ inline std::int64_t uf_find(std::vector<std::atomic<std::int64_t>> &parent,
     }
 }
 
-inline void uf_unite(std::vector<std::atomic<std::int64_t>> &parent, std::int64_t a,
-                     std::int64_t b) {
+template <typename I>
+inline void uf_unite(std::vector<std::atomic<I>> &parent, I a, I b) {
     for (;;) {
         a = uf_find(parent, a);
         b = uf_find(parent, b);
@@ -273,7 +272,7 @@ inline void uf_unite(std::vector<std::atomic<std::int64_t>> &parent, std::int64_
             return;
         if (a < b)
             std::swap(a, b); // link the larger root under the smaller
-        std::int64_t expected = a;
+        I expected = a;
         if (parent[static_cast<size_t>(a)].compare_exchange_strong(
                 expected, b, std::memory_order_relaxed))
             return;
@@ -443,15 +442,18 @@ DbscanResult dbscan(const T *X, std::int64_t n, std::int64_t d, const double *w,
 namespace grid_detail {
 
 using i64 = std::int64_t;
+using i32 = std::int32_t;
 using u64 = std::uint64_t;
 
 template <int D, typename T> struct Grid {
     double side = 0, lo[D] = {};
     int bits = 0;
-    i64 extent[D] = {};     // largest cell coordinate in each dimension
+    i64 extent[D] = {}; // largest cell coordinate in each dimension
+    // Positions and rows fit in int32 (the grid refuses larger n), which keeps the
+    // extra memory near 2 x X even when most cells hold one sample.
     std::vector<u64> key;   // per cell, increasing
-    std::vector<i64> start; // per cell, its first position; n_cells + 1 entries
-    std::vector<i64> idx;   // per position, the sample's row in X
+    std::vector<i32> start; // per cell, its first position; n_cells + 1 entries
+    std::vector<i32> idx;   // per position, the sample's row in X
     std::vector<T> pts;     // per position, the sample's coordinates
     // Rows of neighbouring cells: offsets in the leading D - 1 dimensions, and how far
     // the last coordinate may differ.
@@ -501,6 +503,8 @@ template <class V> void sort_maybe_parallel(V &v, int n_threads) {
 // would lose precision in them).
 template <int D, typename T>
 bool build_grid(const T *X, i64 n, double eps, int n_threads, Grid<D, T> &g) {
+    if (n >= std::numeric_limits<i32>::max())
+        return false;
     g.side = eps / std::sqrt(static_cast<double>(D)) * (1.0 - 1e-5);
     g.bits = D == 1 ? 62 : D == 2 ? 31 : 21;
     double hi[D];
@@ -523,7 +527,7 @@ bool build_grid(const T *X, i64 n, double eps, int n_threads, Grid<D, T> &g) {
             return false;
         g.extent[k] = static_cast<i64>(span);
     }
-    std::vector<std::pair<u64, i64>> keyed(static_cast<size_t>(n));
+    std::vector<std::pair<u64, i32>> keyed(static_cast<size_t>(n));
     parallel_for((n + 4095) / 4096, threads_for_work(n_threads, n * 8), [&](i64 t) {
         for (i64 i = t * 4096; i < std::min(n, (t + 1) * 4096); ++i) {
             u64 key = 0;
@@ -533,21 +537,27 @@ bool build_grid(const T *X, i64 n, double eps, int n_threads, Grid<D, T> &g) {
                 key = (key << g.bits) |
                       static_cast<u64>(std::min<i64>(static_cast<i64>(c), g.extent[k]));
             }
-            keyed[static_cast<size_t>(i)] = {key, i};
+            keyed[static_cast<size_t>(i)] = {key, static_cast<i32>(i)};
         }
     });
     sort_maybe_parallel(keyed, n_threads);
+    i64 n_cells = 0;
+    for (i64 p = 0; p < n; ++p)
+        n_cells += p == 0 || keyed[static_cast<size_t>(p)].first !=
+                                 keyed[static_cast<size_t>(p - 1)].first;
+    g.key.reserve(static_cast<size_t>(n_cells));
+    g.start.reserve(static_cast<size_t>(n_cells + 1));
     g.idx.resize(static_cast<size_t>(n));
     for (i64 p = 0; p < n; ++p) {
         const u64 key = keyed[static_cast<size_t>(p)].first;
         if (p == 0 || key != g.key.back()) {
             g.key.push_back(key);
-            g.start.push_back(p);
+            g.start.push_back(static_cast<i32>(p));
         }
         g.idx[static_cast<size_t>(p)] = keyed[static_cast<size_t>(p)].second;
     }
-    g.start.push_back(n);
-    std::vector<std::pair<u64, i64>>().swap(keyed);
+    g.start.push_back(static_cast<i32>(n));
+    std::vector<std::pair<u64, i32>>().swap(keyed);
     g.pts.resize(static_cast<size_t>(n * D));
     for (i64 p = 0; p < n; ++p)
         for (int k = 0; k < D; ++k)
@@ -662,8 +672,10 @@ bool dbscan_grid_d(const T *X, i64 n, const double *w, double eps, double min_sa
     const bool monotone =
         w == nullptr || std::all_of(w, w + n, [](double v) { return v >= 0; });
     auto weight = [&](i64 pos) { return w ? w[g.idx[static_cast<size_t>(pos)]] : 1.0; };
-    auto beg = [&](i64 c) { return g.start[static_cast<size_t>(c)]; };
-    auto end = [&](i64 c) { return g.start[static_cast<size_t>(c) + 1]; };
+    auto beg = [&](i64 c) { return static_cast<i64>(g.start[static_cast<size_t>(c)]); };
+    auto end = [&](i64 c) {
+        return static_cast<i64>(g.start[static_cast<size_t>(c) + 1]);
+    };
     auto at = [&](i64 pos) { return g.pts.data() + pos * D; };
     res.core.assign(static_cast<size_t>(n), 0);
     res.labels.assign(static_cast<size_t>(n), -1);
@@ -709,22 +721,26 @@ bool dbscan_grid_d(const T *X, i64 n, const double *w, double eps, double min_sa
         }))
         return res.stopped = true;
 
-    // 2. union-find over cells: a cell's core samples are one piece; two cells join at
-    // the first core pair within eps
-    std::vector<std::uint8_t> has_core(static_cast<size_t>(n_cells), 0);
+    // 2. union-find over the cells that hold core samples (numbered compactly, in cell
+    // order, so sparse data with few core cells keeps these arrays small): a cell's
+    // core samples are one piece; two cells join at the first core pair within eps
+    std::vector<i32> core_cell(static_cast<size_t>(n_cells), -1);
+    i32 n_core_cells = 0;
     for (i64 c = 0; c < n_cells; ++c)
-        has_core[static_cast<size_t>(c)] =
-            std::any_of(core.begin() + beg(c), core.begin() + end(c),
-                        [](std::uint8_t v) { return v != 0; });
-    std::vector<std::atomic<i64>> parent(static_cast<size_t>(n_cells));
-    for (i64 c = 0; c < n_cells; ++c)
+        if (std::any_of(core.begin() + beg(c), core.begin() + end(c),
+                        [](std::uint8_t v) { return v != 0; }))
+            core_cell[static_cast<size_t>(c)] = n_core_cells++;
+    auto cell_id = [&](i64 c) { return core_cell[static_cast<size_t>(c)]; };
+    std::vector<std::atomic<i32>> parent(static_cast<size_t>(n_core_cells));
+    for (i32 c = 0; c < n_core_cells; ++c)
         parent[static_cast<size_t>(c)].store(c, std::memory_order_relaxed);
     if (!for_cells([&](i64 c, NeighbourWalker<D, T> &walk) {
-            if (!has_core[static_cast<size_t>(c)])
+            const i32 a = cell_id(c);
+            if (a < 0)
                 return;
             walk.for_each(c, [&](i64 nb) {
-                if (nb <= c || !has_core[static_cast<size_t>(nb)] ||
-                    uf_find(parent, c) == uf_find(parent, nb))
+                const i32 b = cell_id(nb);
+                if (nb <= c || b < 0 || uf_find(parent, a) == uf_find(parent, b))
                     return;
                 for (i64 p = beg(c); p < end(c); ++p) {
                     if (!core[static_cast<size_t>(p)] || g.box_dist2(at(p), nb) > r2)
@@ -732,7 +748,7 @@ bool dbscan_grid_d(const T *X, i64 n, const double *w, double eps, double min_sa
                     for (i64 q = beg(nb); q < end(nb); ++q)
                         if (core[static_cast<size_t>(q)] &&
                             dist2<D>(at(p), at(q)) <= r2) {
-                            uf_unite(parent, c, nb);
+                            uf_unite(parent, a, b);
                             return;
                         }
                 }
@@ -741,29 +757,32 @@ bool dbscan_grid_d(const T *X, i64 n, const double *w, double eps, double min_sa
         return res.stopped = true;
 
     // 3. clusters in order of their smallest core sample index (scikit-learn's)
-    const i64 none = std::numeric_limits<i64>::max();
-    std::vector<i64> first(static_cast<size_t>(n_cells), none); // per root cell
-    for (i64 c = 0; c < n_cells; ++c) {
-        if (!has_core[static_cast<size_t>(c)])
+    const i32 none = std::numeric_limits<i32>::max();
+    std::vector<i32> cluster(static_cast<size_t>(n_core_cells), none);
+    for (i64 c = 0; c < n_cells; ++c) { // first: per root, its smallest core row
+        if (cell_id(c) < 0)
             continue;
-        i64 &f = first[static_cast<size_t>(uf_find(parent, c))];
+        i32 &f = cluster[static_cast<size_t>(uf_find(parent, cell_id(c)))];
         for (i64 p = beg(c); p < end(c); ++p)
             if (core[static_cast<size_t>(p)])
                 f = std::min(f, g.idx[static_cast<size_t>(p)]);
     }
-    std::vector<std::pair<i64, i64>> roots; // (first core index, root cell)
-    for (i64 c = 0; c < n_cells; ++c)
-        if (first[static_cast<size_t>(c)] != none)
-            roots.emplace_back(first[static_cast<size_t>(c)], c);
-    std::sort(roots.begin(), roots.end());
-    std::vector<i64> &cluster = first; // reused: cluster id per root, then per cell
-    std::fill(cluster.begin(), cluster.end(), -1);
-    for (size_t id = 0; id < roots.size(); ++id)
-        cluster[static_cast<size_t>(roots[id].second)] = static_cast<i64>(id);
-    for (i64 c = 0; c < n_cells; ++c)
-        if (has_core[static_cast<size_t>(c)])
-            cluster[static_cast<size_t>(c)] =
-                cluster[static_cast<size_t>(uf_find(parent, c))];
+    {
+        std::vector<std::pair<i32, i32>> roots; // (first core row, root)
+        for (i32 c = 0; c < n_core_cells; ++c)
+            if (uf_find(parent, c) == c)
+                roots.emplace_back(cluster[static_cast<size_t>(c)], c);
+        std::sort(roots.begin(), roots.end());
+        for (size_t id = 0; id < roots.size(); ++id)
+            cluster[static_cast<size_t>(roots[id].second)] = static_cast<i32>(id);
+    }
+    // a root is the smallest member of its set, so it is renamed before the others
+    for (i32 c = 0; c < n_core_cells; ++c) {
+        const i32 root = uf_find(parent, c);
+        if (root != c)
+            cluster[static_cast<size_t>(c)] = cluster[static_cast<size_t>(root)];
+    }
+    std::vector<std::atomic<i32>>().swap(parent);
 
     // 4. border samples: the smallest cluster id among core neighbours; every cell's
     // core samples share one id, so a cell is checked only if it could lower the best
@@ -772,14 +791,15 @@ bool dbscan_grid_d(const T *X, i64 n, const double *w, double eps, double min_sa
                 const i64 i = g.idx[static_cast<size_t>(p)];
                 if (core[static_cast<size_t>(p)]) {
                     res.labels[static_cast<size_t>(i)] =
-                        cluster[static_cast<size_t>(c)];
+                        cluster[static_cast<size_t>(cell_id(c))];
                     continue;
                 }
                 i64 best = -1;
                 walk.for_each(c, [&](i64 nb) {
-                    const i64 id = cluster[static_cast<size_t>(nb)];
-                    if (!has_core[static_cast<size_t>(nb)] ||
-                        (best >= 0 && id >= best) || g.box_dist2(at(p), nb) > r2)
+                    if (cell_id(nb) < 0)
+                        return;
+                    const i64 id = cluster[static_cast<size_t>(cell_id(nb))];
+                    if ((best >= 0 && id >= best) || g.box_dist2(at(p), nb) > r2)
                         return;
                     for (i64 q = beg(nb); q < end(nb); ++q)
                         if (core[static_cast<size_t>(q)] &&
