@@ -7,6 +7,7 @@ import scipy.sparse as sp
 import sklearn.cluster as skc
 from clustercore import DBSCAN, dbscan
 from sklearn.datasets import make_blobs, make_moons
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from .reference import with_threads
@@ -241,6 +242,16 @@ def _same_error(make_call, exc=ValueError):
         (np.ones((5, 2)), {"metric": "nope"}),
         (np.ones((5, 4)), {"metric": "precomputed"}),
         (-np.ones((4, 4)), {"metric": "precomputed"}),
+        (np.full((3, 3), np.nan), {"metric": "precomputed"}),
+        (np.ones((4, 2, 2)), {}),
+        (np.ones((4, 2)) + 1j, {}),
+        (np.array([["a", "b"], ["c", "d"]]), {}),
+        (np.zeros((5, 0)), {}),
+        (np.ones((5, 2)), {"eps": -1.0}),
+        (np.ones((5, 2)), {"min_samples": 2.5}),
+        (np.ones((5, 2)), {"leaf_size": 0}),
+        (np.ones((5, 2)), {"p": -1}),
+        (np.ones((5, 2)), {"algorithm": "fast"}),
     ],
     ids=[
         "nan",
@@ -252,10 +263,57 @@ def _same_error(make_call, exc=ValueError):
         "metric",
         "nonsquare",
         "neg",
+        "precomputed-nan",
+        "3d",
+        "complex",
+        "strings",
+        "no-features",
+        "eps-negative",
+        "min_samples-float",
+        "leaf_size0",
+        "p-negative",
+        "algorithm",
     ],
 )
 def test_bad_input_same_error_as_sklearn(X, kwargs):
     _same_error(lambda m: m.DBSCAN(**kwargs).fit(X))
+
+
+@pytest.mark.parametrize(
+    "w",
+    [np.ones(3), np.ones((20, 2)), np.r_[np.nan, np.ones(19)], np.zeros(20)],
+    ids=["length", "2d", "nan", "zeros"],
+)
+def test_bad_sample_weight_same_error_as_sklearn(w):
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    try:
+        skc.DBSCAN().fit(X, sample_weight=w)
+    except ValueError:
+        _same_error(lambda m: m.DBSCAN().fit(X, sample_weight=w))
+    else:  # scikit-learn accepts it: so must we, with its answer
+        _assert_same(
+            DBSCAN().fit(X, sample_weight=w), skc.DBSCAN().fit(X, sample_weight=w)
+        )
+
+
+def test_predict_checks_its_input():
+    X, eps, min_samples = _moons()
+    model = DBSCAN(eps=eps, min_samples=min_samples)
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+    model.fit(X)
+    with pytest.raises(ValueError, match="X has 3 features, but DBSCAN is expecting 2"):
+        model.predict(np.ones((4, 3)))
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        model.predict(np.array([[np.nan, 0.0]]))
+
+
+def test_no_core_samples_like_sklearn():
+    X = np.array([[0.0, 0.0], [10.0, 10.0]], dtype=np.float32)
+    ours = DBSCAN(eps=1.0, min_samples=2).fit(X)
+    theirs = skc.DBSCAN(eps=1.0, min_samples=2).fit(X)
+    _assert_same(ours, theirs)
+    assert ours.components_.dtype == theirs.components_.dtype == np.float64
 
 
 @parametrize_with_checks([DBSCAN()])

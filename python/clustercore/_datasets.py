@@ -21,3 +21,10 @@ def chapter_blobs(n_samples=2000, random_state=7):
         cluster_std=BLOB_STD,
         random_state=random_state,
     )
+
+
+def chapter_moons(n_samples=1000, noise=0.05, random_state=42):
+    """The two moons of chapter 9's DBSCAN section: X of shape (n_samples, 2), y."""
+    from sklearn.datasets import make_moons
+
+    return make_moons(n_samples=n_samples, noise=noise, random_state=random_state)

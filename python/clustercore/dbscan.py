@@ -213,10 +213,18 @@ class DBSCAN(ClusterMixin, BaseEstimator):
             self._n_threads(),
         )
         del rows
+        self._set_result(X, core, labels)
+        return self
+
+    def _set_result(self, X, core, labels):
         self.core_sample_indices_ = np.flatnonzero(core).astype(np.int64, copy=False)
         self.labels_ = labels
-        self.components_ = X[self.core_sample_indices_]  # a new array
-        return self
+        if len(self.core_sample_indices_) == 0:  # scikit-learn's: float64, dense
+            self.components_ = np.empty((0, X.shape[1]))
+        elif sp.issparse(X):
+            self.components_ = X[self.core_sample_indices_].tocsr()
+        else:
+            self.components_ = X[self.core_sample_indices_]  # a new array
 
     def _fit_precomputed(self, D, sample_weight):
         # scikit-learn's checks, in its order and words
@@ -250,11 +258,7 @@ class DBSCAN(ClusterMixin, BaseEstimator):
             core, labels = _core.dbscan_precomputed(
                 np.ascontiguousarray(D, dtype=dtype), *args
             )
-        self.core_sample_indices_ = np.flatnonzero(core).astype(np.int64, copy=False)
-        self.labels_ = labels
-        self.components_ = D[self.core_sample_indices_]
-        if sp.issparse(self.components_):
-            self.components_ = self.components_.tocsr()
+        self._set_result(D, core, labels)
         return self
 
     def _fit_sklearn(self, X, sample_weight):
