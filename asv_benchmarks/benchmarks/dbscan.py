@@ -7,7 +7,7 @@ and of noise points is tracked so speed is never read without the result.
 
 import numpy as np
 
-from .common import blobs, optional
+from .common import blobs, extra_peak_memory, optional
 
 
 def blobs_noise(n, d=2, seed=0):
@@ -74,3 +74,70 @@ class DBSCANFit:
 
     def track_noise(self, workload, impl):
         return int((np.asarray(self.fit(self.X)) < 0).sum())
+
+
+# Extra memory of one fit, as a multiple of the size of X, on 1M x 2 uniform points
+# with eps=0.3 (the issue's workload) in boxes of three sizes: side 1 (every sample
+# has ~280k neighbours: scikit-learn would need terabytes), 30 (~300 neighbours) and
+# 1000 (all noise, one sample per grid cell: the worst case of the grid's arrays).
+MEMORY_SIDES = {"U1": 1.0, "U30": 30.0, "U1000": 1000.0}
+_MEMORY_SETUP = """
+import numpy as np
+X = np.random.default_rng(0).uniform(0, {side}, (1_000_000, 2))
+{make}
+"""
+_MEMORY_MAKE = {
+    "clustercore": "import clustercore\n"
+    "fit = lambda: clustercore.DBSCAN(eps=0.3, min_samples=10).fit(X)\n"
+    "clustercore.DBSCAN(eps=0.3).fit(X[:100])",
+    "sklearn": "import sklearn.cluster\n"
+    "fit = lambda: sklearn.cluster.DBSCAN(eps=0.3, min_samples=10, n_jobs=-1).fit(X)",
+    "dbscan": "import dbscan\n"
+    "fit = lambda: dbscan.DBSCAN(X, eps=0.3, min_samples=10)\n"
+    "dbscan.DBSCAN(X[:100], eps=0.3, min_samples=10)",
+}
+
+
+class DBSCANMemory:
+    params = (list(MEMORY_SIDES), IMPLEMENTATIONS)
+    param_names = ["workload", "impl"]
+    timeout = 900
+    number = 1
+    repeat = 1
+
+    def setup(self, workload, impl):
+        if impl != "clustercore":
+            optional("sklearn.cluster" if impl == "sklearn" else impl)
+        if impl == "sklearn" and MEMORY_SIDES[workload] < 30:
+            raise NotImplementedError("scikit-learn stores ~2.8e11 neighbours here")
+
+    def track_extra_peak_memory(self, workload, impl):
+        setup = _MEMORY_SETUP.format(
+            side=MEMORY_SIDES[workload], make=_MEMORY_MAKE[impl]
+        )
+        m = extra_peak_memory(setup, "fit()")
+        return m["extra"] / m["x_bytes"]
+
+    track_extra_peak_memory.unit = "x size of X"
+
+
+class DBSCANLarge:
+    """10M x 2 (blobs plus 10% noise, eps=0.1): fits and finishes. Slow: about a
+    minute with data generation; select or skip with ``--bench DBSCANLarge``."""
+
+    params = (["clustercore", "dbscan"],)
+    param_names = ["impl"]
+    timeout = 1800
+    number = 1
+    repeat = 1
+    warmup_time = 0
+
+    def setup(self, impl):
+        self.fit = _fitter(impl, 0.1, 10)
+        self.X = blobs_noise(10_000_000)
+
+    def time_fit(self, impl):
+        self.fit(self.X)
+
+    def track_clusters(self, impl):
+        return int(np.asarray(self.fit(self.X)).max()) + 1
