@@ -70,3 +70,33 @@ def with_threads(n_threads, fn, *args, **kwargs):
 
     with threadpool_limits(limits=n_threads, user_api="openmp"):
         return fn(*args, **kwargs)
+
+
+def python_runs_during(fn, *args, **kwargs):
+    """(ticks of a Python thread during fn(*args, **kwargs), elapsed seconds, result).
+
+    A thread appends a tick every millisecond; if fn held the GIL throughout, it could
+    not tick at all.
+    """
+    import threading
+    import time
+
+    ticks = []
+    done = threading.Event()
+
+    def ticker():
+        while not done.is_set():
+            ticks.append(1)
+            time.sleep(0.001)
+
+    th = threading.Thread(target=ticker)
+    th.start()
+    time.sleep(0.01)
+    t0 = time.perf_counter()
+    n_before = len(ticks)
+    result = fn(*args, **kwargs)
+    elapsed = time.perf_counter() - t0
+    n_during = len(ticks) - n_before
+    done.set()
+    th.join()
+    return n_during, elapsed, result

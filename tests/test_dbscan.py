@@ -10,7 +10,7 @@ from sklearn.datasets import make_blobs, make_moons
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from .reference import with_threads
+from .reference import python_runs_during, with_threads
 
 
 def _moons():
@@ -458,3 +458,12 @@ def test_cosine_with_zero_rows_like_sklearn():
     ours = DBSCAN(eps=0.001, min_samples=5, metric="cosine").fit(X)
     _assert_same(ours, skc.DBSCAN(eps=0.001, min_samples=5, metric="cosine").fit(X))
     assert (ours.labels_[-3:] == -1).all()
+
+
+def test_gil_released_during_fit():
+    X = np.random.default_rng(1).normal(size=(300_000, 5))
+    n_during, elapsed, model = python_runs_during(
+        DBSCAN(eps=0.4, min_samples=10).fit, X
+    )
+    assert model.labels_.shape == (300_000,)
+    assert n_during > min(5, elapsed * 100)
