@@ -66,6 +66,12 @@ class Interrupter {
         return PyErr_CheckSignals() == 0;
     }
 
+    // Only the signal check (no callback), for checks between rounds of one pass.
+    bool signals_only() {
+        py::gil_scoped_acquire gil;
+        return PyErr_CheckSignals() == 0;
+    }
+
     // With the GIL held.
     static void raise_if_stopped(bool stopped) {
         if (stopped && PyErr_Occurred())

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "gmm_kernels.hpp"
 #include "kernels.hpp"
 
 namespace cc {
@@ -88,6 +89,21 @@ const KernelSet<double> &kernels_f64() {
                         &avx512::kernels_f64);
 #else
     return base::kernels_f64;
+#endif
+}
+
+const GmmKernelSet &gmm_kernels() {
+#if defined(CLUSTERCORE_X86_DISPATCH)
+    switch (current()) {
+    case Isa::avx512:
+        return avx512::gmm_kernels;
+    case Isa::avx2:
+        return avx2::gmm_kernels;
+    default:
+        return base::gmm_kernels;
+    }
+#else
+    return base::gmm_kernels;
 #endif
 }
 

@@ -8,6 +8,7 @@ namespace cc {
 void register_config(py::module_ &m);
 void register_kmeans(py::module_ &m);
 void register_dbscan(py::module_ &m);
+void register_gmm(py::module_ &m);
 } // namespace cc
 
 PYBIND11_MODULE(_core, m) {
@@ -16,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
     cc::register_config(m);
     cc::register_kmeans(m);
     cc::register_dbscan(m);
+    cc::register_gmm(m);
 }
