@@ -100,3 +100,26 @@ def python_runs_during(fn, *args, **kwargs):
     done.set()
     th.join()
     return n_during, elapsed, result
+
+
+def gaussian_mixture_log_density(X, weights, means, covariances, covariance_type):
+    """log p(x) of a Gaussian mixture from its covariances (inverse and slogdet), and
+    the per-component weighted log densities, shape (n, k)."""
+    X = np.asarray(X, dtype=np.float64)
+    k, d = means.shape
+    if covariance_type == "full":
+        covs = np.asarray(covariances, dtype=np.float64)
+    elif covariance_type == "tied":
+        covs = np.repeat(np.asarray(covariances, float)[None], k, axis=0)
+    elif covariance_type == "diag":
+        covs = np.stack([np.diag(c) for c in np.asarray(covariances, float)])
+    else:
+        covs = np.stack([np.eye(d) * c for c in np.asarray(covariances, float)])
+    out = np.empty((len(X), k))
+    for c in range(k):
+        diff = X - means[c]
+        maha = np.einsum("ij,jk,ik->i", diff, np.linalg.inv(covs[c]), diff)
+        logdet = np.linalg.slogdet(covs[c])[1]
+        out[:, c] = np.log(weights[c]) - 0.5 * (d * np.log(2 * np.pi) + logdet + maha)
+    top = out.max(axis=1, keepdims=True)
+    return (top[:, 0] + np.log(np.exp(out - top).sum(axis=1))), out

@@ -9,6 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 from ._config import build_info, show_config
 from .dbscan import DBSCAN, dbscan
 from .kmeans import KMeans, k_means, kmeans_plusplus
+from .mixture import GaussianMixture
 
 try:
     __version__ = version("clustercore")
@@ -17,6 +18,7 @@ except PackageNotFoundError:  # running from a source tree
 
 __all__ = [
     "DBSCAN",
+    "GaussianMixture",
     "KMeans",
     "build_info",
     "dbscan",

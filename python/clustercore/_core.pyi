@@ -10,6 +10,7 @@ import numpy
 import numpy.typing
 
 __all__: list[str] = [
+    "IllDefinedCovariance",
     "build_info",
     "column_mean_var",
     "dbscan",
@@ -18,6 +19,11 @@ __all__: list[str] = [
     "dbscan_predict",
     "distances",
     "distances_csr",
+    "gmm_em",
+    "gmm_estep_stats",
+    "gmm_mstep",
+    "gmm_resp_stats",
+    "gmm_score",
     "kmeans_plusplus",
     "kmeans_plusplus_csr",
     "labels_inertia",
@@ -31,6 +37,9 @@ __all__: list[str] = [
     "row_norms_csr",
     "select_simd",
 ]
+
+class IllDefinedCovariance(ValueError):
+    pass
 
 def build_info() -> dict: ...
 @typing.overload
@@ -235,6 +244,139 @@ def distances_csr(
     squared: bool,
     n_threads: typing.SupportsInt | typing.SupportsIndex,
 ) -> numpy.ndarray: ...
+@typing.overload
+def gmm_em(
+    X: numpy.typing.NDArray[numpy.float32],
+    sample_weight: typing.Any,
+    covariance_type: str,
+    weights: numpy.typing.NDArray[numpy.float64],
+    means: numpy.typing.NDArray[numpy.float64],
+    precisions_cholesky: numpy.typing.NDArray[numpy.float64],
+    max_iter: typing.SupportsInt | typing.SupportsIndex,
+    tol: typing.SupportsFloat | typing.SupportsIndex,
+    reg_covar: typing.SupportsFloat | typing.SupportsIndex,
+    lower_bound: typing.SupportsFloat | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+    on_iter: typing.Any,
+) -> tuple:
+    """
+    EM iterations: ((weights, means, covariances, precisions_cholesky), n_iter, converged, lower_bounds).
+    """
+
+@typing.overload
+def gmm_em(
+    X: numpy.typing.NDArray[numpy.float64],
+    sample_weight: typing.Any,
+    covariance_type: str,
+    weights: numpy.typing.NDArray[numpy.float64],
+    means: numpy.typing.NDArray[numpy.float64],
+    precisions_cholesky: numpy.typing.NDArray[numpy.float64],
+    max_iter: typing.SupportsInt | typing.SupportsIndex,
+    tol: typing.SupportsFloat | typing.SupportsIndex,
+    reg_covar: typing.SupportsFloat | typing.SupportsIndex,
+    lower_bound: typing.SupportsFloat | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+    on_iter: typing.Any,
+) -> tuple:
+    """
+    EM iterations: ((weights, means, covariances, precisions_cholesky), n_iter, converged, lower_bounds).
+    """
+
+@typing.overload
+def gmm_estep_stats(
+    X: numpy.typing.NDArray[numpy.float32],
+    sample_weight: typing.Any,
+    covariance_type: str,
+    weights: numpy.typing.NDArray[numpy.float64],
+    means: numpy.typing.NDArray[numpy.float64],
+    precisions_cholesky: numpy.typing.NDArray[numpy.float64],
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    One E-step and the M-step's statistics relative to the means: (stats (k x (1 + d + s2)), sum of w log p(x), sum of w).
+    """
+
+@typing.overload
+def gmm_estep_stats(
+    X: numpy.typing.NDArray[numpy.float64],
+    sample_weight: typing.Any,
+    covariance_type: str,
+    weights: numpy.typing.NDArray[numpy.float64],
+    means: numpy.typing.NDArray[numpy.float64],
+    precisions_cholesky: numpy.typing.NDArray[numpy.float64],
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    One E-step and the M-step's statistics relative to the means: (stats (k x (1 + d + s2)), sum of w log p(x), sum of w).
+    """
+
+def gmm_mstep(
+    stats: numpy.typing.NDArray[numpy.float64],
+    shift: numpy.typing.NDArray[numpy.float64],
+    covariance_type: str,
+    reg_covar: typing.SupportsFloat | typing.SupportsIndex,
+    weight_total: typing.SupportsFloat | typing.SupportsIndex,
+) -> tuple:
+    """
+    M-step from statistics relative to shift: (weights, means, covariances, precisions_cholesky).
+    """
+
+@typing.overload
+def gmm_resp_stats(
+    X: numpy.typing.NDArray[numpy.float32],
+    sample_weight: typing.Any,
+    labels: typing.Any,
+    resp: typing.Any,
+    shift: numpy.typing.NDArray[numpy.float64],
+    covariance_type: str,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Statistics relative to shift from one-hot labels or a dense resp.
+    """
+
+@typing.overload
+def gmm_resp_stats(
+    X: numpy.typing.NDArray[numpy.float64],
+    sample_weight: typing.Any,
+    labels: typing.Any,
+    resp: typing.Any,
+    shift: numpy.typing.NDArray[numpy.float64],
+    covariance_type: str,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Statistics relative to shift from one-hot labels or a dense resp.
+    """
+
+@typing.overload
+def gmm_score(
+    X: numpy.typing.NDArray[numpy.float32],
+    covariance_type: str,
+    weights: numpy.typing.NDArray[numpy.float64],
+    means: numpy.typing.NDArray[numpy.float64],
+    precisions_cholesky: numpy.typing.NDArray[numpy.float64],
+    want_resp: bool,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Per sample: (log p(x), most probable component, responsibilities or None).
+    """
+
+@typing.overload
+def gmm_score(
+    X: numpy.typing.NDArray[numpy.float64],
+    covariance_type: str,
+    weights: numpy.typing.NDArray[numpy.float64],
+    means: numpy.typing.NDArray[numpy.float64],
+    precisions_cholesky: numpy.typing.NDArray[numpy.float64],
+    want_resp: bool,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Per sample: (log p(x), most probable component, responsibilities or None).
+    """
+
 @typing.overload
 def kmeans_plusplus(
     X: numpy.typing.NDArray[numpy.float32],
