@@ -48,7 +48,11 @@ def main():
     )
     result = newest_result(results_dir)
     print(f"{'workload':9s}{'impl':13s}{'time':>12s}{'ratio':>9s}")
-    for bench in ("kmeans.KMeansFit.time_fit", "dbscan.DBSCANFit.time_fit"):
+    for bench in (
+        "kmeans.KMeansFit.time_fit",
+        "dbscan.DBSCANFit.time_fit",
+        "mixture.GaussianMixtureFit.time_fit",
+    ):
         for name, impl, t, ratio in table(result, bench):
             print(f"{name:9s}{impl:13s}{t * 1e3:10.1f}ms{ratio:8.2f}x")
 
