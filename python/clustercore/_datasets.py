@@ -28,3 +28,17 @@ def chapter_moons(n_samples=1000, noise=0.05, random_state=42):
     from sklearn.datasets import make_moons
 
     return make_moons(n_samples=n_samples, noise=noise, random_state=random_state)
+
+
+def chapter_mixture_data(random_state=42):
+    """Chapter 9's data for Gaussian mixtures: two sheared blobs of 500 samples around
+    (4, -4) and (0, 0), plus a round blob of 250 around (6, -8); X (1250, 2), y."""
+    from sklearn.datasets import make_blobs
+
+    X1, y1 = make_blobs(
+        n_samples=1000, centers=((4, -4), (0, 0)), random_state=random_state
+    )
+    X1 = X1 @ np.array([[0.374, 0.95], [0.732, 0.598]])
+    X2, y2 = make_blobs(n_samples=250, centers=1, random_state=random_state)
+    X2 = X2 + [6, -8]
+    return np.r_[X1, X2], np.r_[y1, y2 + 2]
