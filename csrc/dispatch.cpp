@@ -5,6 +5,7 @@
 
 #include "gmm_kernels.hpp"
 #include "kernels.hpp"
+#include "metrics_kernels.hpp"
 
 namespace cc {
 namespace {
@@ -104,6 +105,21 @@ const GmmKernelSet &gmm_kernels() {
     }
 #else
     return base::gmm_kernels;
+#endif
+}
+
+const MetricKernelSet &metric_kernels() {
+#if defined(CLUSTERCORE_X86_DISPATCH)
+    switch (current()) {
+    case Isa::avx512:
+        return avx512::metric_kernels;
+    case Isa::avx2:
+        return avx2::metric_kernels;
+    default:
+        return base::metric_kernels;
+    }
+#else
+    return base::metric_kernels;
 #endif
 }
 

@@ -9,6 +9,7 @@ void register_config(py::module_ &m);
 void register_kmeans(py::module_ &m);
 void register_dbscan(py::module_ &m);
 void register_gmm(py::module_ &m);
+void register_metrics(py::module_ &m);
 } // namespace cc
 
 PYBIND11_MODULE(_core, m) {
@@ -18,4 +19,5 @@ PYBIND11_MODULE(_core, m) {
     cc::register_kmeans(m);
     cc::register_dbscan(m);
     cc::register_gmm(m);
+    cc::register_metrics(m);
 }

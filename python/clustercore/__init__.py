@@ -9,6 +9,12 @@ from importlib.metadata import PackageNotFoundError, version
 from ._config import build_info, show_config
 from .dbscan import DBSCAN, dbscan
 from .kmeans import KMeans, k_means, kmeans_plusplus
+from .metrics import (
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    silhouette_samples,
+    silhouette_score,
+)
 from .mixture import GaussianMixture
 
 try:
@@ -21,8 +27,12 @@ __all__ = [
     "GaussianMixture",
     "KMeans",
     "build_info",
+    "calinski_harabasz_score",
+    "davies_bouldin_score",
     "dbscan",
     "k_means",
     "kmeans_plusplus",
     "show_config",
+    "silhouette_samples",
+    "silhouette_score",
 ]

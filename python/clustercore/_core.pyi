@@ -36,6 +36,7 @@ __all__: list[str] = [
     "row_norms",
     "row_norms_csr",
     "select_simd",
+    "silhouette_sums",
 ]
 
 class IllDefinedCovariance(ValueError):
@@ -629,4 +630,28 @@ def row_norms_csr(
 def select_simd(name: str) -> None:
     """
     Force the kernels of one instruction set (tests only; not thread-safe).
+    """
+
+@typing.overload
+def silhouette_sums(
+    X: numpy.typing.NDArray[numpy.float32],
+    labels: numpy.typing.NDArray[numpy.int32],
+    n_clusters: typing.SupportsInt | typing.SupportsIndex,
+    metric: str,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    Per-cluster sums of distances from every sample, for K labelings at once: (K, n, n_clusters).
+    """
+
+@typing.overload
+def silhouette_sums(
+    X: numpy.typing.NDArray[numpy.float64],
+    labels: numpy.typing.NDArray[numpy.int32],
+    n_clusters: typing.SupportsInt | typing.SupportsIndex,
+    metric: str,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    Per-cluster sums of distances from every sample, for K labelings at once: (K, n, n_clusters).
     """
