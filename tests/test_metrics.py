@@ -47,8 +47,9 @@ def test_hand_computed_silhouette():
 def test_silhouette_matches_sklearn_and_brute_force(metric):
     X, y = _data()
     ours = silhouette_samples(X, y, metric=metric)
-    np.testing.assert_allclose(ours, skm.silhouette_samples(X, y, metric=metric),
-                               rtol=1e-10, atol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(
+        ours, skm.silhouette_samples(X, y, metric=metric), rtol=1e-10, atol=1e-12
+    )
     np.testing.assert_allclose(ours, _brute_silhouette(X[:], y, metric), atol=1e-12)
     assert silhouette_score(X, y, metric=metric) == pytest.approx(
         skm.silhouette_score(X, y, metric=metric), rel=1e-10
@@ -59,8 +60,9 @@ def test_precomputed_dense_and_sparse_match_sklearn():
     X, y = _data(n=800)
     D = skm.pairwise_distances(X)
     ref = skm.silhouette_samples(D, y, metric="precomputed")
-    np.testing.assert_allclose(silhouette_samples(D, y, metric="precomputed"), ref,
-                               rtol=1e-10, atol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(
+        silhouette_samples(D, y, metric="precomputed"), ref, rtol=1e-10, atol=1e-12
+    )
     Ds = sp.csr_matrix(D)
     np.testing.assert_allclose(
         silhouette_samples(Ds, y, metric="precomputed"),

@@ -75,8 +75,9 @@ def test_same_inits_same_model_as_sklearn(cov):
         means_init=start.means_,
         precisions_init=start.precisions_,
     )
-    ours, theirs = _fit_both(X, n_components=5, covariance_type=cov, tol=0,
-                             max_iter=25, **inits)  # fmt: skip
+    ours, theirs = _fit_both(
+        X, n_components=5, covariance_type=cov, tol=0, max_iter=25, **inits
+    )
     _assert_same_model(ours, theirs, X)
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
     assert len(ours.lower_bounds_) == 25
@@ -98,9 +99,13 @@ def test_initial_parameters_like_sklearn(cov):
     # max_iter=0 keeps the initialisation: k-means++ seeds give reg_covar I
     X = _blobs(n=800)
     ours, theirs = _fit_both(
-        X, n_components=3, covariance_type=cov, init_params="k-means++",
-        max_iter=0, random_state=5,
-    )  # fmt: skip
+        X,
+        n_components=3,
+        covariance_type=cov,
+        init_params="k-means++",
+        max_iter=0,
+        random_state=5,
+    )
     assert ours.n_iter_ == 0 and not ours.converged_
     assert ours.lower_bound_ == -np.inf and ours.lower_bounds_ == []
     assert _rel(ours.means_, theirs.means_) < 1e-12
@@ -175,8 +180,12 @@ def test_em_invariants(cov):
     np.testing.assert_allclose(gm.predict_proba(X).sum(axis=1), 1.0, rtol=1e-12)
     assert gm.score(X) == pytest.approx(gm.score_samples(X).mean(), rel=1e-12)
     n, (k, d) = len(X), gm.means_.shape
-    n_cov = {"full": k * d * (d + 1) / 2, "tied": d * (d + 1) / 2,
-             "diag": k * d, "spherical": k}[cov]  # fmt: skip
+    n_cov = {
+        "full": k * d * (d + 1) / 2,
+        "tied": d * (d + 1) / 2,
+        "diag": k * d,
+        "spherical": k,
+    }[cov]
     p = int(n_cov + k * d + k - 1)
     assert gm.bic(X) == pytest.approx(-2 * gm.score(X) * n + p * np.log(n))
     assert gm.aic(X) == pytest.approx(-2 * gm.score(X) * n + 2 * p)
@@ -255,8 +264,7 @@ def test_user_arrays_never_modified(rng):
 def test_sample_like_sklearn():
     X = _blobs(n=1000)
     for cov in COV_TYPES:
-        ours, theirs = _fit_both(X, n_components=3, covariance_type=cov,
-                                 random_state=4)  # fmt: skip
+        ours, theirs = _fit_both(X, n_components=3, covariance_type=cov, random_state=4)
         # the same model drawn with the same stream gives the same samples
         for name in ("weights_", "means_", "covariances_"):
             setattr(ours, name, getattr(theirs, name))

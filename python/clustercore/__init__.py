@@ -16,6 +16,7 @@ from .metrics import (
     silhouette_score,
 )
 from .mixture import GaussianMixture
+from .selection import KScan, density_anomalies, elbow_k, scan_k
 
 try:
     __version__ = version("clustercore")
@@ -25,13 +26,17 @@ except PackageNotFoundError:  # running from a source tree
 __all__ = [
     "DBSCAN",
     "GaussianMixture",
+    "KScan",
     "KMeans",
     "build_info",
     "calinski_harabasz_score",
     "davies_bouldin_score",
+    "density_anomalies",
+    "elbow_k",
     "dbscan",
     "k_means",
     "kmeans_plusplus",
+    "scan_k",
     "show_config",
     "silhouette_samples",
     "silhouette_score",
