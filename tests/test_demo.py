@@ -6,25 +6,65 @@ import sys
 
 import numpy as np
 import sklearn.cluster as skc
+import sklearn.metrics as skm_
 import sklearn.mixture as skm
 from clustercore._datasets import chapter_blobs, chapter_mixture_data, chapter_moons
 from clustercore._demo import demo
 
+SECTIONS = ["kmeans", "choosing_k", "segmentation", "dbscan", "mixture"]
+PICTURES = [
+    "kmeans_decision_regions",
+    "choosing_k",
+    "silhouette_diagrams",
+    "segmentation",
+    "dbscan",
+    "gaussian_mixture",
+]
+
 
 def test_demo_sections_agree_with_sklearn(tmp_path, capsys):
     results = demo(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "dbscan.json",
-        "kmeans.json",
-        "mixture.json",
-    ]
-    assert json.loads((tmp_path / "kmeans.json").read_text()) == results["kmeans"]
+    assert list(results) == SECTIONS
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{s}.json" for s in SECTIONS] + [f"{p}.png" for p in PICTURES]
+    )
+    for section in SECTIONS:
+        assert (
+            json.loads((tmp_path / f"{section}.json").read_text()) == (results[section])
+        )
+    drawn = [p for r in results.values() for p in r.get("pictures", [])]
+    assert sorted(drawn) == sorted(f"{p}.png" for p in PICTURES)
+    for picture in PICTURES:  # real images: PNG signature, more than a blank page
+        data = (tmp_path / f"{picture}.png").read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
 
     X, _ = chapter_blobs()
     sk = skc.KMeans(5, n_init=10, random_state=42).fit(X)
     km = results["kmeans"]
     assert np.isclose(km["clustercore"]["inertia"], sk.inertia_, rtol=1e-9)
     assert km["sklearn"]["same_labels"]
+    labels = sk.labels_
+    assert np.isclose(km["clustercore"]["silhouette"], skm_.silhouette_score(X, labels))
+    assert km["silhouette_step"]["sklearn_seconds"] > 0
+
+    # choosing k: scikit-learn's inertia and silhouette per k, the chapter's k = 4
+    choose = results["choosing_k"]
+    assert choose["k"] == list(range(1, 10))
+    for k in (2, 4, 7):
+        sk = skc.KMeans(k, n_init=10, random_state=42).fit(X)
+        assert np.isclose(choose["inertia"][k - 1], sk.inertia_, rtol=1e-9)
+        assert np.isclose(
+            choose["silhouette"][k - 1], skm_.silhouette_score(X, sk.labels_)
+        )
+    assert choose["best"] == {"elbow": 4, "silhouette": 4}
+
+    # segmentation: a photo's colours for k = 10..2, as good as scikit-learn's
+    fits = results["segmentation"]["fits"]
+    assert [f["k"] for f in fits] == [10, 8, 6, 4, 2]
+    inertia = [f["inertia"] for f in fits]
+    assert inertia == sorted(inertia)  # fewer colours, larger inertia
+    for f in fits:
+        assert f["inertia"] <= f["sklearn_inertia"] * 1.01
 
     X, _ = chapter_moons()
     for fit in results["dbscan"]["fits"]:
@@ -53,12 +93,17 @@ def test_demo_sections_agree_with_sklearn(tmp_path, capsys):
     assert "7 clusters" in out and "2 clusters, 0 noise points" in out
 
 
-def test_command_line_runs_one_section(tmp_path):
+def test_command_line_runs_one_section_into_a_new_folder(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "clustercore", "demo", "--only", "dbscan"],
         capture_output=True,
         text=True,
         check=True,
+        cwd=tmp_path,
     )
     assert "DBSCAN on the chapter's moons" in run.stdout
     assert "K-Means" not in run.stdout
+    (folder,) = tmp_path.iterdir()  # the folder it named, and said where it is
+    assert folder.name.startswith("clustercore-demo-")
+    assert str(folder) in run.stdout
+    assert sorted(p.name for p in folder.iterdir()) == ["dbscan.json", "dbscan.png"]
