@@ -52,6 +52,7 @@ def main():
         "kmeans.KMeansFit.time_fit",
         "dbscan.DBSCANFit.time_fit",
         "mixture.GaussianMixtureFit.time_fit",
+        "metrics.SilhouetteScore.time_silhouette_score",
     ):
         for name, impl, t, ratio in table(result, bench):
             print(f"{name:9s}{impl:13s}{t * 1e3:10.1f}ms{ratio:8.2f}x")

@@ -47,9 +47,28 @@ inline dv vabs(dv x) {
 }
 
 // sqrt of every lane, as one instruction where the ISA has it (no spill to memory).
+// AVX-512's vsqrtpd retires 8 lanes per ~16 cycles and would take half the time of a
+// silhouette; its 2^-14 reciprocal-sqrt estimate refined by one Newton step for 1/sqrt
+// (2^-28) and one residual step for sqrt (s + (x - s*s) * y/2, the residual taken
+// with an FMA) is within an ulp or so of the rounded sqrt, in a third of the time.
 inline dv vsqrt(dv x) {
 #if defined(__AVX512F__) && CC_VBYTES == 64
-    return (dv)_mm512_sqrt_pd((__m512d)x);
+    const __m512d v = (__m512d)x;
+    __m512d y = _mm512_rsqrt14_pd(v);
+    const __m512d half_v = _mm512_mul_pd(v, _mm512_set1_pd(0.5));
+    y = _mm512_mul_pd(
+        y, _mm512_fnmadd_pd(_mm512_mul_pd(half_v, y), y, _mm512_set1_pd(1.5)));
+    __m512d s = _mm512_mul_pd(v, y);
+    const __m512d residual = _mm512_fnmadd_pd(s, s, v);
+    s = _mm512_fmadd_pd(residual, _mm512_mul_pd(y, _mm512_set1_pd(0.5)), s);
+    // zeros (self-distances), subnormals and inf leave the estimate's range: those
+    // lanes, rare, take the exact instruction
+    const __mmask8 odd =
+        _mm512_cmp_pd_mask(v, _mm512_set1_pd(__DBL_MIN__), _CMP_LT_OQ) |
+        _mm512_cmp_pd_mask(v, _mm512_set1_pd(__DBL_MAX__), _CMP_GT_OQ);
+    if (odd)
+        s = _mm512_mask_sqrt_pd(s, odd, v);
+    return (dv)s;
 #elif defined(__AVX__) && CC_VBYTES == 32
     return (dv)_mm256_sqrt_pd((__m256d)x);
 #elif defined(__SSE2__) && CC_VBYTES == 16
