@@ -1,6 +1,6 @@
 """scikit-learn's own estimator checks, with only the exemptions it makes itself."""
 
-from clustercore import GaussianMixture, KMeans
+from clustercore import DBSCAN, GaussianMixture, KMeans
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 # scikit-learn exempts KMeans from these two checks too: weights are not equivalent to
@@ -18,7 +18,11 @@ EXPECTED_FAILURES = {
 
 
 @parametrize_with_checks(
-    [KMeans(n_clusters=2, n_init=2, max_iter=5), GaussianMixture(max_iter=20)],
+    [
+        KMeans(n_clusters=2, n_init=2, max_iter=5),
+        GaussianMixture(max_iter=20),
+        DBSCAN(),
+    ],
     expected_failed_checks=lambda est: EXPECTED_FAILURES.get(type(est).__name__, {}),
 )
 def test_sklearn_compatible(estimator, check):
