@@ -33,26 +33,35 @@ def _axes(ax):
     return plt.figure(figsize=(6, 4)).add_subplot()
 
 
-def _curve(ax, ks, values, mark, *, label, ylabel, mark_label):
-    ax.plot(ks, values, "o-", label=label)
-    if mark is not None:
-        i = list(ks).index(mark)
-        ax.plot(
-            [mark],
-            [values[i]],
-            "o",
-            markersize=14,
-            markerfacecolor="none",
-            markeredgewidth=2,
-            color="tab:red",
-            label=f"{mark_label} (k={mark})",
-        )
+def _ring(ax, k, value, colour, label):
+    """An open circle around the point of a chosen k."""
+    ax.plot(
+        [k],
+        [value],
+        "o",
+        markersize=14,
+        markerfacecolor="none",
+        markeredgewidth=2,
+        color=colour,
+        label=label,
+    )
+
+
+def _k_axes(ax, ks, ylabel):
     ax.set_xlabel("$k$")
     ax.set_ylabel(ylabel)
     ax.set_xticks(list(ks))
     ax.grid(True, alpha=0.3)
     ax.legend()
     return ax
+
+
+def _curve(ax, ks, values, mark, *, label, ylabel, mark_label):
+    ax.plot(ks, values, "o-", label=label)
+    if mark is not None:
+        value = values[list(ks).index(mark)]
+        _ring(ax, mark, value, "tab:red", f"{mark_label} (k={mark})")
+    return _k_axes(ax, ks, ylabel)
 
 
 def elbow(scan, inertia=None, *, ax=None, mark=True):
@@ -139,22 +148,9 @@ def information_criteria(scan, *, ax=None):
     ):
         ax.plot(scan.k, values, "o-", color=colour, label=name)
         best = scan.best[name.lower()]
-        ax.plot(
-            [best],
-            [values[scan.k.index(best)]],
-            "o",
-            markersize=14,
-            markerfacecolor="none",
-            markeredgewidth=2,
-            color=colour,
-            label=f"lowest {name} (k={best})",
-        )
-    ax.set_xlabel("$k$")
-    ax.set_ylabel("Information criterion")
-    ax.set_xticks(scan.k)
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-    return ax
+        value = values[scan.k.index(best)]
+        _ring(ax, best, value, colour, f"lowest {name} (k={best})")
+    return _k_axes(ax, scan.k, "Information criterion")
 
 
 def silhouette_diagram(X, labels, *, ax=None, metric="euclidean", silhouette=None):
