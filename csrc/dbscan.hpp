@@ -29,6 +29,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "dbscan_kernels.hpp"
 #include "parallel.hpp"
 
 namespace cc {
@@ -51,6 +52,11 @@ struct Metric {
         }
     }
 };
+
+// dbscan_kernels.hpp takes the kind as an int
+static_assert(Metric::euclidean == 0 && Metric::manhattan == 1 &&
+                  Metric::chebyshev == 2 && Metric::minkowski == 3,
+              "Metric::Kind values are part of the leaf kernels' contract");
 
 // One coordinate's contribution to the reduced distance, and how contributions add up.
 template <Metric::Kind K> inline double metric_term(double gap, double p) {
@@ -150,20 +156,13 @@ template <typename T> class KdTree {
             const T *base = rows_.data() + nd.begin * d_;
             for (i64 b0 = 0; b0 < len; b0 += kBlock) {
                 const i64 m = std::min<i64>(kBlock, len - b0);
-                for (i64 s = 0; s < m; ++s)
-                    acc[s] = 0;
-                for (i64 k = 0; k < d_; ++k) {
-                    const T *col = base + k * len + b0;
-                    const double qk = q[k];
-                    for (i64 s = 0; s < m; ++s)
-                        acc[s] = metric_combine<K>(
-                            acc[s],
-                            metric_term<K>(qk - static_cast<double>(col[s]), p));
-                    // in many dimensions, stop once every row of the block is too far
-                    if ((k & 15) == 15 && k + 1 < d_ &&
-                        std::all_of(acc, acc + m, [r](double a) { return a > r; }))
-                        break;
-                }
+                // the scan runs in this CPU's widest vectors (dbscan_kernels.hpp)
+                if constexpr (std::is_same<T, float>::value)
+                    leaf_kernels_->leaf_reduced_f32(q, base + b0, len, m, d_, K, p, r,
+                                                    acc);
+                else
+                    leaf_kernels_->leaf_reduced_f64(q, base + b0, len, m, d_, K, p, r,
+                                                    acc);
                 for (i64 s = 0; s < m; ++s) {
                     if (!(acc[s] <= r))
                         continue;
@@ -236,6 +235,7 @@ template <typename T> class KdTree {
     }
 
     i64 n_, d_, leaf_;
+    const DbscanKernelSet *leaf_kernels_ = &dbscan_kernels();
     std::vector<i64> order_;
     std::vector<Node> nodes_;
     std::vector<double> lo_, hi_;

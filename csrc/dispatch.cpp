@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "dbscan_kernels.hpp"
 #include "gmm_kernels.hpp"
 #include "kernels.hpp"
 #include "metrics_kernels.hpp"
@@ -120,6 +121,21 @@ const MetricKernelSet &metric_kernels() {
     }
 #else
     return base::metric_kernels;
+#endif
+}
+
+const DbscanKernelSet &dbscan_kernels() {
+#if defined(CLUSTERCORE_X86_DISPATCH)
+    switch (current()) {
+    case Isa::avx512:
+        return avx512::dbscan_kernels;
+    case Isa::avx2:
+        return avx2::dbscan_kernels;
+    default:
+        return base::dbscan_kernels;
+    }
+#else
+    return base::dbscan_kernels;
 #endif
 }
 

@@ -13,8 +13,8 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin, _fit_context
-from sklearn.metrics.pairwise import _VALID_METRICS
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.cluster import DBSCAN as _SklearnDBSCAN
+from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_array,
@@ -79,6 +79,9 @@ def _engine_view(X, metric, p, metric_params, eps):
     return np.ascontiguousarray(X, dtype=dtype), engine[0], engine[1], float(eps)
 
 
+_SKLEARN_CONSTRAINTS = _SklearnDBSCAN._parameter_constraints
+
+
 class DBSCAN(ClusterMixin, BaseEstimator):
     """Density-based clustering, a drop-in for :class:`sklearn.cluster.DBSCAN`.
 
@@ -134,9 +137,10 @@ class DBSCAN(ClusterMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "eps": [Interval(Real, 0.0, None, closed="neither")],
         "min_samples": [Interval(Integral, 1, None, closed="left")],
-        "metric": [StrOptions(set(_VALID_METRICS) | {"precomputed"}), callable],
+        # scikit-learn's own option sets, so that messages list them in its order
+        "metric": _SKLEARN_CONSTRAINTS["metric"],
         "metric_params": [dict, None],
-        "algorithm": [StrOptions({"auto", "ball_tree", "kd_tree", "brute"})],
+        "algorithm": _SKLEARN_CONSTRAINTS["algorithm"],
         "leaf_size": [Interval(Integral, 1, None, closed="left")],
         "p": [Interval(Real, 0.0, None, closed="left"), None],
         "n_jobs": [Integral, None],

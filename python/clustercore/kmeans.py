@@ -19,6 +19,7 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
+from sklearn.cluster import KMeans as _SklearnKMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
@@ -216,6 +217,9 @@ def kmeans_plusplus(
     )
 
 
+_SKLEARN_CONSTRAINTS = _SklearnKMeans._parameter_constraints
+
+
 class KMeans(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator
 ):
@@ -288,14 +292,15 @@ class KMeans(
 
     _parameter_constraints: dict = {
         "n_clusters": [Interval(Integral, 1, None, closed="left")],
-        "init": [StrOptions({"k-means++", "random"}), callable, "array-like"],
+        # scikit-learn's own option sets, so that messages list them in its order
+        "init": _SKLEARN_CONSTRAINTS["init"],
         "n_init": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
         "copy_x": ["boolean"],
-        "algorithm": [StrOptions({"lloyd", "elkan"})],
+        "algorithm": _SKLEARN_CONSTRAINTS["algorithm"],
     }
 
     def __init__(

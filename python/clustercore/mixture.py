@@ -17,8 +17,9 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, DensityMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.mixture import GaussianMixture as _SklearnGaussianMixture
 from sklearn.utils import check_array, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -151,6 +152,9 @@ class _Params:
         return self.weights, self.means, self.precisions_cholesky
 
 
+_SKLEARN_CONSTRAINTS = _SklearnGaussianMixture._parameter_constraints
+
+
 class GaussianMixture(DensityMixin, BaseEstimator):
     """Gaussian mixture model fitted by EM, a drop-in for
     :class:`sklearn.mixture.GaussianMixture`.
@@ -234,14 +238,13 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
-        "covariance_type": [StrOptions({"full", "tied", "diag", "spherical"})],
+        # scikit-learn's own option sets, so that messages list them in its order
+        "covariance_type": _SKLEARN_CONSTRAINTS["covariance_type"],
         "tol": [Interval(Real, 0.0, None, closed="left")],
         "reg_covar": [Interval(Real, 0.0, None, closed="left")],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "n_init": [Interval(Integral, 1, None, closed="left")],
-        "init_params": [
-            StrOptions({"kmeans", "random", "random_from_data", "k-means++"})
-        ],
+        "init_params": _SKLEARN_CONSTRAINTS["init_params"],
         "weights_init": ["array-like", None],
         "means_init": ["array-like", None],
         "precisions_init": ["array-like", None],
