@@ -64,22 +64,22 @@ Isa &current() {
     return isa;
 }
 
-template <typename T>
-const KernelSet<T> &pick(Isa isa, const KernelSet<T> &b, const KernelSet<T> *a2,
-                         const KernelSet<T> *a5) {
-    if (isa == Isa::avx512 && a5 != nullptr)
-        return *a5;
-    if (isa == Isa::avx2 && a2 != nullptr)
-        return *a2;
-    return b;
+// The set built for the selected instruction set.
+template <class S>
+const S &pick_set(Isa isa, const S &base_set, const S &avx2_set, const S &avx512_set) {
+    if (isa == Isa::avx512)
+        return avx512_set;
+    if (isa == Isa::avx2)
+        return avx2_set;
+    return base_set;
 }
 
 } // namespace
 
 const KernelSet<float> &kernels_f32() {
 #if defined(CLUSTERCORE_X86_DISPATCH)
-    return pick<float>(current(), base::kernels_f32, &avx2::kernels_f32,
-                       &avx512::kernels_f32);
+    return pick_set(current(), base::kernels_f32, avx2::kernels_f32,
+                    avx512::kernels_f32);
 #else
     return base::kernels_f32;
 #endif
@@ -87,8 +87,8 @@ const KernelSet<float> &kernels_f32() {
 
 const KernelSet<double> &kernels_f64() {
 #if defined(CLUSTERCORE_X86_DISPATCH)
-    return pick<double>(current(), base::kernels_f64, &avx2::kernels_f64,
-                        &avx512::kernels_f64);
+    return pick_set(current(), base::kernels_f64, avx2::kernels_f64,
+                    avx512::kernels_f64);
 #else
     return base::kernels_f64;
 #endif
@@ -96,14 +96,8 @@ const KernelSet<double> &kernels_f64() {
 
 const GmmKernelSet &gmm_kernels() {
 #if defined(CLUSTERCORE_X86_DISPATCH)
-    switch (current()) {
-    case Isa::avx512:
-        return avx512::gmm_kernels;
-    case Isa::avx2:
-        return avx2::gmm_kernels;
-    default:
-        return base::gmm_kernels;
-    }
+    return pick_set(current(), base::gmm_kernels, avx2::gmm_kernels,
+                    avx512::gmm_kernels);
 #else
     return base::gmm_kernels;
 #endif
@@ -111,14 +105,8 @@ const GmmKernelSet &gmm_kernels() {
 
 const MetricKernelSet &metric_kernels() {
 #if defined(CLUSTERCORE_X86_DISPATCH)
-    switch (current()) {
-    case Isa::avx512:
-        return avx512::metric_kernels;
-    case Isa::avx2:
-        return avx2::metric_kernels;
-    default:
-        return base::metric_kernels;
-    }
+    return pick_set(current(), base::metric_kernels, avx2::metric_kernels,
+                    avx512::metric_kernels);
 #else
     return base::metric_kernels;
 #endif
@@ -126,14 +114,8 @@ const MetricKernelSet &metric_kernels() {
 
 const DbscanKernelSet &dbscan_kernels() {
 #if defined(CLUSTERCORE_X86_DISPATCH)
-    switch (current()) {
-    case Isa::avx512:
-        return avx512::dbscan_kernels;
-    case Isa::avx2:
-        return avx2::dbscan_kernels;
-    default:
-        return base::dbscan_kernels;
-    }
+    return pick_set(current(), base::dbscan_kernels, avx2::dbscan_kernels,
+                    avx512::dbscan_kernels);
 #else
     return base::dbscan_kernels;
 #endif
