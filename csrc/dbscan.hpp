@@ -3,7 +3,8 @@
 // Python-free. A k-d tree (or, for euclidean distance in 1-3 dimensions, a grid of
 // cells) answers range counts and range visits; neighbour lists are never stored.
 //   1. core[i] = (sum of w_j over j with dist(i, j) <= eps) >= min_samples, i itself
-//      included;
+//      included; the samples of one leaf walk the tree together (pruned by the
+//      distance between boxes), then each checks the candidate leaves' boxes;
 //   2. union-find over core-core pairs within eps. A root is always the smallest index
 //      of its component (links go from the larger root to the smaller by
 //      compare-and-swap), so the partition and the roots do not depend on the threads;
@@ -109,10 +110,12 @@ template <typename T> class KdTree {
             return;
         nodes_.reserve(static_cast<size_t>(2 * (n / leaf_ + 1)));
         build(X, 0, n);
-        rows_.resize(static_cast<size_t>(n * d));
+        // padded for the leaf scan, which reads a little past a leaf's last row
+        rows_.resize(static_cast<size_t>(n * d + kLeafScanPad));
         for (const Node &nd : nodes_) {
             if (nd.left >= 0)
                 continue;
+            leaves_.push_back(&nd - nodes_.data());
             const i64 len = nd.end - nd.begin;
             T *out = rows_.data() + nd.begin * d;
             for (i64 p = nd.begin; p < nd.end; ++p) {
@@ -156,13 +159,8 @@ template <typename T> class KdTree {
             const T *base = rows_.data() + nd.begin * d_;
             for (i64 b0 = 0; b0 < len; b0 += kBlock) {
                 const i64 m = std::min<i64>(kBlock, len - b0);
-                // the scan runs in this CPU's widest vectors (dbscan_kernels.hpp)
-                if constexpr (std::is_same<T, float>::value)
-                    leaf_kernels_->leaf_reduced_f32(q, base + b0, len, m, d_, K, p, r,
-                                                    acc);
-                else
-                    leaf_kernels_->leaf_reduced_f64(q, base + b0, len, m, d_, K, p, r,
-                                                    acc);
+                if (scan(q, base + b0, len, m, K, p, r, acc) == 0)
+                    continue;
                 for (i64 s = 0; s < m; ++s) {
                     if (!(acc[s] <= r))
                         continue;
@@ -178,8 +176,125 @@ template <typename T> class KdTree {
         }
     }
 
+    // Leaves in tree order: leaves()[t] covers positions [leaf_begin(t), leaf_end(t)).
+    const std::vector<i64> &leaves() const { return leaves_; }
+    i64 leaf_begin(i64 t) const {
+        return nodes_[static_cast<size_t>(leaves_[t])].begin;
+    }
+    i64 leaf_end(i64 t) const { return nodes_[static_cast<size_t>(leaves_[t])].end; }
+
+    // The queries are the tree's own rows at the positions of leaf t (their own
+    // coordinates, as doubles). Calls f(s, j, reduced_distance) for every row j within
+    // reduced distance r of query s (position leaf_begin(t) + s) until f returns false
+    // for that query. The leaf's queries share one walk down the tree, pruned by the
+    // distance between boxes; each query then skips the leaves whose box is beyond r
+    // from it. For each query, rows are reported in an order fixed by the tree alone.
+    template <Metric::Kind K, class F>
+    void visit_leaf(i64 t, double r, double p, F &&f) const {
+        const i64 qn = leaves_[static_cast<size_t>(t)];
+        const Node &qnode = nodes_[static_cast<size_t>(qn)];
+        const i64 mq = qnode.end - qnode.begin;
+        // the queries row by row (for the scan), and the active ones feature by
+        // feature (for the box test, all at once); active[a] is the query in column a
+        std::vector<double> qs(static_cast<size_t>(mq * d_)), qcols(qs.size());
+        const T *cols = rows_.data() + qnode.begin * d_;
+        for (i64 k = 0; k < d_; ++k)
+            for (i64 s = 0; s < mq; ++s) {
+                const double v = static_cast<double>(cols[k * mq + s]);
+                qs[static_cast<size_t>(s * d_ + k)] = v;
+                qcols[static_cast<size_t>(k * mq + s)] = v;
+            }
+        std::vector<i64> active(static_cast<size_t>(mq));
+        std::iota(active.begin(), active.end(), i64(0));
+        std::vector<double> reach(static_cast<size_t>(mq));
+        std::vector<std::uint8_t> stopped(static_cast<size_t>(mq), 0);
+        i64 n_active = mq;
+        i64 stack[160];
+        int top = 0;
+        stack[top++] = 0;
+        double acc[kBlock];
+        while (top > 0 && n_active > 0) {
+            const Node &nd = nodes_[static_cast<size_t>(stack[--top])];
+            if (nd.left >= 0) {
+                const double dl = box_box_distance<K>(nd.left, qn, p);
+                const double dr = box_box_distance<K>(nd.right, qn, p);
+                const bool left_first = dl <= dr;
+                const i64 near = left_first ? nd.left : nd.right;
+                const i64 far = left_first ? nd.right : nd.left;
+                if ((left_first ? dr : dl) <= r)
+                    stack[top++] = far;
+                if ((left_first ? dl : dr) <= r)
+                    stack[top++] = near;
+                continue;
+            }
+            const i64 node = &nd - nodes_.data();
+            const i64 len = nd.end - nd.begin;
+            const T *base = rows_.data() + nd.begin * d_;
+            leaf_kernels_->box_reduced(qcols.data(), mq, n_active, d_,
+                                       lo_.data() + node * d_, hi_.data() + node * d_,
+                                       K, p, reach.data());
+            bool any_stopped = false;
+            for (i64 a = 0; a < n_active; ++a) {
+                if (!(reach[static_cast<size_t>(a)] <= r))
+                    continue;
+                const i64 s = active[static_cast<size_t>(a)];
+                const double *q = qs.data() + s * d_;
+                bool stop = false;
+                for (i64 b0 = 0; !stop && b0 < len; b0 += kBlock) {
+                    const i64 m = std::min<i64>(kBlock, len - b0);
+                    if (scan(q, base + b0, len, m, K, p, r, acc) == 0)
+                        continue;
+                    for (i64 u = 0; u < m && !stop; ++u)
+                        stop = acc[u] <= r &&
+                               !f(s, order_[static_cast<size_t>(nd.begin + b0 + u)],
+                                  acc[u]);
+                }
+                stopped[static_cast<size_t>(a)] = stop;
+                any_stopped = any_stopped || stop;
+            }
+            if (!any_stopped)
+                continue;
+            // the queries f is done with leave the walk
+            i64 kept = 0;
+            for (i64 a = 0; a < n_active; ++a) {
+                if (stopped[static_cast<size_t>(a)])
+                    continue;
+                active[static_cast<size_t>(kept)] = active[static_cast<size_t>(a)];
+                for (i64 k = 0; k < d_; ++k)
+                    qcols[static_cast<size_t>(k * mq + kept)] =
+                        qcols[static_cast<size_t>(k * mq + a)];
+                ++kept;
+            }
+            std::fill(stopped.begin(), stopped.begin() + n_active, 0);
+            n_active = kept;
+        }
+    }
+
   private:
     static constexpr i64 kBlock = 64;
+
+    // The leaf scan, in this CPU's widest vectors (dbscan_kernels.hpp); returns how
+    // many of the m rows are within r.
+    i64 scan(const double *q, const T *cols, i64 ld, i64 m, Metric::Kind K, double p,
+             double r, double *acc) const {
+        if constexpr (std::is_same<T, float>::value)
+            return leaf_kernels_->leaf_reduced_f32(q, cols, ld, m, d_, K, p, r, acc);
+        else
+            return leaf_kernels_->leaf_reduced_f64(q, cols, ld, m, d_, K, p, r, acc);
+    }
+
+    // the reduced distance between the boxes of two nodes (0 where they overlap)
+    template <Metric::Kind K> double box_box_distance(i64 a, i64 b, double p) const {
+        const double *alo = lo_.data() + a * d_, *ahi = hi_.data() + a * d_;
+        const double *blo = lo_.data() + b * d_, *bhi = hi_.data() + b * d_;
+        double acc = 0;
+        for (i64 k = 0; k < d_; ++k) {
+            const double gap =
+                std::max(0.0, std::max(alo[k] - bhi[k], blo[k] - ahi[k]));
+            acc = metric_combine<K>(acc, metric_term<K>(gap, p));
+        }
+        return acc;
+    }
 
     struct Node {
         i64 begin, end, left = -1, right = -1;
@@ -238,6 +353,7 @@ template <typename T> class KdTree {
     const DbscanKernelSet *leaf_kernels_ = &dbscan_kernels();
     std::vector<i64> order_;
     std::vector<Node> nodes_;
+    std::vector<i64> leaves_;
     std::vector<double> lo_, hi_;
     std::vector<T> rows_;
 };
@@ -357,16 +473,25 @@ DbscanResult dbscan(const T *X, std::int64_t n, std::int64_t d, const double *w,
         constexpr Metric::Kind K = decltype(kind)::value;
         // 1. core samples; with no negative weight a count only grows, so it stops
         // as soon as it is enough
-        if (!for_queries([&](i64 i, const double *q) {
-                double count = 0;
-                bool other = false;
-                tree.template visit<K>(q, r, pw, [&](i64 j, double) {
-                    count += w ? w[j] : 1.0;
-                    other = other || j != i;
-                    return !(monotone && count >= min_samples);
+        // and the queries of one leaf walk the tree together
+        const i64 n_leaves = static_cast<i64>(tree.leaves().size());
+        if (!parallel_rounds(n_leaves, n_threads, keep_going, [&](i64 t) {
+                const i64 b = tree.leaf_begin(t), mq = tree.leaf_end(t) - b;
+                std::vector<double> count(static_cast<size_t>(mq), 0.0);
+                std::vector<std::uint8_t> other(static_cast<size_t>(mq), 0);
+                tree.template visit_leaf<K>(t, r, pw, [&](i64 s, i64 j, double) {
+                    double &c = count[static_cast<size_t>(s)];
+                    c += w ? w[j] : 1.0;
+                    other[static_cast<size_t>(s)] |=
+                        j != order[static_cast<size_t>(b + s)];
+                    return !(monotone && c >= min_samples);
                 });
-                res.core[static_cast<size_t>(i)] = count >= min_samples;
-                lonely[static_cast<size_t>(i)] = !other;
+                for (i64 s = 0; s < mq; ++s) {
+                    const i64 i = order[static_cast<size_t>(b + s)];
+                    res.core[static_cast<size_t>(i)] =
+                        count[static_cast<size_t>(s)] >= min_samples;
+                    lonely[static_cast<size_t>(i)] = !other[static_cast<size_t>(s)];
+                }
             }))
             return false;
 

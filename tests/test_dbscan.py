@@ -124,6 +124,42 @@ def test_integer_weights_equal_repeated_rows(rng):
     np.testing.assert_array_equal(repeated.labels_[first], weighted.labels_)
 
 
+def _many_features():
+    # 40 features: the leaf scan gives up on a block after 16 features once all its
+    # rows are out of reach
+    return make_blobs(1500, n_features=40, centers=6, random_state=8)[0], 7.0, 5
+
+
+def _tree_ties():
+    # integer points in 4-D (the k-d tree, not the grid): many pairs at exactly eps
+    rng = np.random.default_rng(9)
+    return rng.integers(0, 5, (1200, 4)).astype(float), 1.0, 18
+
+
+# k-d tree datasets, with the manhattan eps as a multiple of the euclidean one (L1
+# distances are up to sqrt(d) times the L2 ones)
+TREE_CASES = [
+    (_eight_d, 2.0),
+    (_sparse_eight_d, 3.0),
+    (_many_features, 5.0),
+    (_tree_ties, 1.0),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    "make,l1_scale", TREE_CASES, ids=lambda v: getattr(v, "__name__", "")
+)
+def test_every_instruction_set_gives_sklearn_labels(isa, make, l1_scale, dtype):
+    X, eps, min_samples = make()
+    X = X.astype(dtype)
+    for metric, e in (("euclidean", eps), ("manhattan", eps * l1_scale)):
+        ours = DBSCAN(eps=e, min_samples=min_samples, metric=metric).fit(X)
+        theirs = skc.DBSCAN(eps=e, min_samples=min_samples, metric=metric).fit(X)
+        assert len(theirs.core_sample_indices_) > 0
+        _assert_same(ours, theirs)
+
+
 def test_float32_is_kept_and_agrees():
     X, eps, min_samples = _moons()
     X32 = X.astype(np.float32)

@@ -6,16 +6,6 @@ from clustercore import _core
 
 from . import reference as ref
 
-ISAS = _core.build_info()["simd_available"].split(",")
-
-
-@pytest.fixture(params=ISAS)
-def isa(request):
-    before = _core.build_info()["simd"]
-    _core.select_simd(request.param)
-    yield request.param
-    _core.select_simd(before)
-
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize(
