@@ -50,6 +50,7 @@ def main():
     print(f"{'workload':9s}{'impl':13s}{'time':>12s}{'ratio':>9s}")
     for bench in (
         "kmeans.KMeansFit.time_fit",
+        "minibatch.MiniBatchFit.time_fit",
         "dbscan.DBSCANFit.time_fit",
         "mixture.GaussianMixtureFit.time_fit",
         "metrics.SilhouetteScore.time_silhouette_score",

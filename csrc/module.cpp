@@ -7,6 +7,7 @@ namespace py = pybind11;
 namespace cc {
 void register_config(py::module_ &m);
 void register_kmeans(py::module_ &m);
+void register_minibatch(py::module_ &m);
 void register_dbscan(py::module_ &m);
 void register_gmm(py::module_ &m);
 void register_metrics(py::module_ &m);
@@ -17,6 +18,7 @@ PYBIND11_MODULE(_core, m) {
               "module.";
     cc::register_config(m);
     cc::register_kmeans(m);
+    cc::register_minibatch(m);
     cc::register_dbscan(m);
     cc::register_gmm(m);
     cc::register_metrics(m);

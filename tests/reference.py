@@ -123,3 +123,109 @@ def gaussian_mixture_log_density(X, weights, means, covariances, covariance_type
         out[:, c] = np.log(weights[c]) - 0.5 * (d * np.log(2 * np.pi) + logdet + maha)
     top = out.max(axis=1, keepdims=True)
     return (top[:, 0] + np.log(np.exp(out - top).sum(axis=1))), out
+
+
+# ---------------------------------------------------------------- mini-batch k-means
+
+_M64 = (1 << 64) - 1
+
+
+class Xoshiro256:
+    """The generator of csrc/minibatch.hpp (xoshiro256** seeded by splitmix64)."""
+
+    def __init__(self, seed):
+        self.s = []
+        for _ in range(4):
+            seed = (seed + 0x9E3779B97F4A7C15) & _M64
+            z = seed
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+            self.s.append(z ^ (z >> 31))
+
+    @staticmethod
+    def _rotl(x, k):
+        return ((x << k) | (x >> (64 - k))) & _M64
+
+    def next(self):
+        s = self.s
+        out = (self._rotl((s[1] * 5) & _M64, 7) * 9) & _M64
+        t = (s[1] << 17) & _M64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = self._rotl(s[3], 45)
+        return out
+
+    def below(self, n):
+        reject = ((1 << 64) - n) % n
+        while True:
+            r = self.next()
+            if r >= reject:
+                return r % n
+
+
+def minibatch_fit(
+    X,
+    centers,
+    seed,
+    batch,
+    n_steps,
+    reassignment_ratio=0.01,
+    max_no_improvement=10,
+    tol=0.0,
+):
+    """scikit-learn's MiniBatchKMeans.fit loop (unit weights) on the batches that
+    clustercore's generator draws from `seed`. Returns (centers, counts, n_steps,
+    ewa_inertia)."""
+    X = np.asarray(X, dtype=np.float64)
+    n, k = len(X), len(centers)
+    centers = np.array(centers, dtype=np.float64)
+    counts = np.zeros(k)
+    rng = Xoshiro256(seed)
+    since, ewa, ewa_min, no_improvement = 0, None, None, 0
+    alpha = min(1.0, batch * 2.0 / (n + 1))
+    for step in range(n_steps):
+        rows = X[[rng.below(n) for _ in range(batch)]]
+        since += batch
+        reassign = bool((counts == 0).any()) or since >= 10 * k
+        if reassign:
+            since = 0
+        labels, d2 = assign(rows, centers)
+        inertia = d2.sum() / batch
+        old = centers.copy()
+        for c in range(k):
+            mine = labels == c
+            if mine.any():
+                total = counts[c] + mine.sum()
+                centers[c] = (centers[c] * counts[c] + rows[mine].sum(0)) / total
+                counts[c] = total
+        if reassign and reassignment_ratio > 0:
+            low = counts < reassignment_ratio * counts.max()
+            cap = int(0.5 * batch)
+            if low.sum() > cap:
+                keep = np.argsort(counts, kind="stable")[cap:]
+                low[keep] = False
+            n_low = int(low.sum())
+            if n_low:
+                pick = list(range(batch))
+                for r in range(n_low):
+                    j = r + rng.below(batch - r)
+                    pick[r], pick[j] = pick[j], pick[r]
+                floor = counts[~low].min() if (~low).any() else counts.min()
+                centers[low] = rows[pick[:n_low]]
+                counts[low] = floor
+        shift = ((centers - old) ** 2).sum()
+        if step == 0:
+            continue
+        ewa = inertia if ewa is None else ewa * (1 - alpha) + inertia * alpha
+        if tol > 0 and shift <= tol:
+            return centers, counts, step + 1, ewa
+        if ewa_min is None or ewa < ewa_min:
+            no_improvement, ewa_min = 0, ewa
+        else:
+            no_improvement += 1
+        if max_no_improvement is not None and no_improvement >= max_no_improvement:
+            return centers, counts, step + 1, ewa
+    return centers, counts, n_steps, ewa

@@ -15,6 +15,7 @@ from .metrics import (
     silhouette_samples,
     silhouette_score,
 )
+from .minibatch import MiniBatchKMeans
 from .mixture import GaussianMixture
 from .selection import KScan, density_anomalies, elbow_k, scan_k
 
@@ -28,6 +29,7 @@ __all__ = [
     "GaussianMixture",
     "KScan",
     "KMeans",
+    "MiniBatchKMeans",
     "build_info",
     "calinski_harabasz_score",
     "davies_bouldin_score",

@@ -33,6 +33,10 @@ __all__: list[str] = [
     "lloyd_block_stats_csr",
     "lloyd_csr",
     "max_threads",
+    "minibatch_fit",
+    "minibatch_fit_csr",
+    "minibatch_step",
+    "minibatch_step_csr",
     "row_norms",
     "row_norms_csr",
     "select_simd",
@@ -591,6 +595,138 @@ def max_threads() -> int:
     Threads the parallel runtime would use now (OMP_NUM_THREADS, threadpoolctl).
     """
 
+@typing.overload
+def minibatch_fit(
+    X: numpy.typing.NDArray[numpy.float32],
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    centers: numpy.typing.NDArray[numpy.float32],
+    batch_size: typing.SupportsInt | typing.SupportsIndex,
+    n_steps: typing.SupportsInt | typing.SupportsIndex,
+    tol: typing.SupportsFloat | typing.SupportsIndex,
+    max_no_improvement: typing.SupportsInt | typing.SupportsIndex,
+    reassignment_ratio: typing.SupportsFloat | typing.SupportsIndex,
+    seed: typing.SupportsInt | typing.SupportsIndex,
+    origin: typing.Any,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+    on_step: typing.Any = None,
+) -> tuple:
+    """
+    scikit-learn's MiniBatchKMeans.fit loop from the given centres, batches drawn with probability proportional to sample_weight. max_no_improvement < 0: never. Returns (centers, counts, n_steps, ewa_inertia, first_inertia, n_since_last_reassign).
+    """
+
+@typing.overload
+def minibatch_fit(
+    X: numpy.typing.NDArray[numpy.float64],
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    batch_size: typing.SupportsInt | typing.SupportsIndex,
+    n_steps: typing.SupportsInt | typing.SupportsIndex,
+    tol: typing.SupportsFloat | typing.SupportsIndex,
+    max_no_improvement: typing.SupportsInt | typing.SupportsIndex,
+    reassignment_ratio: typing.SupportsFloat | typing.SupportsIndex,
+    seed: typing.SupportsInt | typing.SupportsIndex,
+    origin: typing.Any,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+    on_step: typing.Any = None,
+) -> tuple:
+    """
+    scikit-learn's MiniBatchKMeans.fit loop from the given centres, batches drawn with probability proportional to sample_weight. max_no_improvement < 0: never. Returns (centers, counts, n_steps, ewa_inertia, first_inertia, n_since_last_reassign).
+    """
+
+@typing.overload
+def minibatch_fit_csr(
+    data: numpy.typing.NDArray[numpy.float32],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    centers: numpy.typing.NDArray[numpy.float32],
+    batch_size: typing.SupportsInt | typing.SupportsIndex,
+    n_steps: typing.SupportsInt | typing.SupportsIndex,
+    tol: typing.SupportsFloat | typing.SupportsIndex,
+    max_no_improvement: typing.SupportsInt | typing.SupportsIndex,
+    reassignment_ratio: typing.SupportsFloat | typing.SupportsIndex,
+    seed: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+    on_step: typing.Any = None,
+) -> tuple: ...
+@typing.overload
+def minibatch_fit_csr(
+    data: numpy.typing.NDArray[numpy.float64],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    batch_size: typing.SupportsInt | typing.SupportsIndex,
+    n_steps: typing.SupportsInt | typing.SupportsIndex,
+    tol: typing.SupportsFloat | typing.SupportsIndex,
+    max_no_improvement: typing.SupportsInt | typing.SupportsIndex,
+    reassignment_ratio: typing.SupportsFloat | typing.SupportsIndex,
+    seed: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+    on_step: typing.Any = None,
+) -> tuple: ...
+@typing.overload
+def minibatch_step(
+    X: numpy.typing.NDArray[numpy.float32],
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    centers: numpy.typing.NDArray[numpy.float32],
+    counts: numpy.typing.NDArray[numpy.float64],
+    reassign: bool,
+    reassignment_ratio: typing.SupportsFloat | typing.SupportsIndex,
+    seed: typing.SupportsInt | typing.SupportsIndex,
+    origin: typing.Any,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    One mini-batch step on the rows of X, updating centers and counts in place. Returns (batch_inertia, n_reassigned).
+    """
+
+@typing.overload
+def minibatch_step(
+    X: numpy.typing.NDArray[numpy.float64],
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    counts: numpy.typing.NDArray[numpy.float64],
+    reassign: bool,
+    reassignment_ratio: typing.SupportsFloat | typing.SupportsIndex,
+    seed: typing.SupportsInt | typing.SupportsIndex,
+    origin: typing.Any,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    One mini-batch step on the rows of X, updating centers and counts in place. Returns (batch_inertia, n_reassigned).
+    """
+
+@typing.overload
+def minibatch_step_csr(
+    data: numpy.typing.NDArray[numpy.float32],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    centers: numpy.typing.NDArray[numpy.float32],
+    counts: numpy.typing.NDArray[numpy.float64],
+    reassign: bool,
+    reassignment_ratio: typing.SupportsFloat | typing.SupportsIndex,
+    seed: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple: ...
+@typing.overload
+def minibatch_step_csr(
+    data: numpy.typing.NDArray[numpy.float64],
+    indices: numpy.typing.NDArray[numpy.int32],
+    indptr: numpy.typing.NDArray[numpy.int32],
+    n_cols: typing.SupportsInt | typing.SupportsIndex,
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    counts: numpy.typing.NDArray[numpy.float64],
+    reassign: bool,
+    reassignment_ratio: typing.SupportsFloat | typing.SupportsIndex,
+    seed: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple: ...
 @typing.overload
 def row_norms(
     X: numpy.typing.NDArray[numpy.float32],

@@ -220,9 +220,244 @@ def kmeans_plusplus(
 _SKLEARN_CONSTRAINTS = _SklearnKMeans._parameter_constraints
 
 
-class KMeans(
+class _KMeansBase(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator
 ):
+    """What KMeans and MiniBatchKMeans share: initial centres, checks, inference."""
+
+    def _validate_center_shape(self, X, centers):
+        if centers.shape[0] != self.n_clusters:
+            raise ValueError(
+                f"The shape of the initial centers {centers.shape} does not "
+                f"match the number of clusters {self.n_clusters}."
+            )
+        if centers.shape[1] != X.shape[1]:
+            raise ValueError(
+                f"The shape of the initial centers {centers.shape} does not "
+                f"match the number of features of the data {X.shape[1]}."
+            )
+
+    def _check_test_data(self, X):
+        X = validate_data(
+            self,
+            X,
+            accept_sparse="csr",
+            reset=False,
+            dtype=[np.float64, np.float32],
+            order="C",
+            accept_large_sparse=False,
+        )
+        return canonical_csr(X) if sp.issparse(X) else X
+
+    def _centers_for(self, X):
+        """X and the centres in their common (lossless) float dtype."""
+        dtype = common_float_dtype(X.dtype, self.cluster_centers_.dtype)
+        X = X.astype(dtype, copy=False)
+        return X, np.ascontiguousarray(self.cluster_centers_, dtype=dtype)
+
+    def _origin_for(self, X):
+        """The fit's origin for the dense kernels, so predict(X_train) == labels_."""
+        if sp.issparse(X):
+            return ()
+        origin = getattr(self, "_origin", None)
+        if origin is None or origin.shape[0] != X.shape[1]:
+            return (None,)
+        return (origin,)
+
+    def _check_n_samples_and_n_init(self, X, default_n_init):
+        """scikit-learn's checks of n_samples against n_clusters, and its resolution
+        of n_init ('auto': 1 for 'k-means++' or an array, else default_n_init)."""
+        if X.shape[0] < self.n_clusters:
+            raise ValueError(
+                f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}."
+            )
+
+        if self.n_init != "auto":
+            self._n_init = self.n_init
+        elif isinstance(self.init, str) and self.init == "k-means++":
+            self._n_init = 1
+        elif _is_arraylike_not_scalar(self.init):
+            self._n_init = 1
+        else:  # 'random' or a callable
+            self._n_init = default_n_init
+        if _is_arraylike_not_scalar(self.init) and self._n_init != 1:
+            warnings.warn(
+                "Explicit initial center position passed: performing only one init in "
+                f"{self.__class__.__name__} instead of n_init={self._n_init}.",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+            self._n_init = 1
+
+    def _init_centroids(
+        self,
+        X,
+        x_squared_norms,
+        origin,
+        init,
+        random_state,
+        sample_weight,
+        n_threads,
+        init_size=None,
+    ):
+        """Initial centres, drawing random_state as scikit-learn does. With init_size
+        below n, they are chosen among init_size rows drawn with replacement.
+        x_squared_norms (||x - origin||^2) may be None: computed where needed."""
+        n_samples = X.shape[0]
+        if init_size is not None and init_size < n_samples:
+            rows = random_state.randint(0, n_samples, init_size)
+            X = X[rows]
+            if sp.issparse(X):
+                X = canonical_csr(X)
+            sample_weight = sample_weight[rows]
+            if x_squared_norms is not None:
+                x_squared_norms = x_squared_norms[rows]
+            n_samples = init_size
+        if isinstance(init, str) and init == "k-means++":
+            if x_squared_norms is None:
+                x_squared_norms = _row_norms(X, origin, n_threads)
+            centers, _ = _plusplus(
+                X,
+                self.n_clusters,
+                sample_weight,
+                x_squared_norms,
+                origin,
+                random_state,
+                None,
+                n_threads,
+            )
+        elif isinstance(init, str) and init == "random":
+            seeds = random_state.choice(
+                n_samples,
+                size=self.n_clusters,
+                replace=False,
+                p=sample_weight / sample_weight.sum(),
+            )
+            centers = X[seeds]
+        elif _is_arraylike_not_scalar(self.init):
+            centers = init
+        else:  # callable
+            centers = init(X, self.n_clusters, random_state=random_state)
+            centers = check_array(centers, dtype=X.dtype, copy=False, order="C")
+            self._validate_center_shape(X, centers)
+        if sp.issparse(centers):
+            centers = centers.toarray()
+        return np.ascontiguousarray(centers, dtype=X.dtype)
+
+    def fit_predict(self, X, y=None, sample_weight=None):
+        """Fit and return the label of each training sample (``labels_``).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training instances.
+        y : Ignored
+            Not used, present for API consistency.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,), dtype int32
+        """
+        return self.fit(X, sample_weight=sample_weight).labels_
+
+    def fit_transform(self, X, y=None, sample_weight=None):
+        """Fit, then return the distances of X to the centres.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training instances.
+        y : Ignored
+            Not used, present for API consistency.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_clusters)
+        """
+        return self.fit(X, sample_weight=sample_weight).transform(X)
+
+    def predict(self, X):
+        """Index of the nearest centre for each sample of X (any float dtype).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            New data.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,), dtype int32
+        """
+        check_is_fitted(self)
+        X, centers = self._centers_for(self._check_test_data(X))
+        weights = np.ones(X.shape[0], dtype=X.dtype)
+        labels, _ = core_fn("labels_inertia", X)(
+            *core_args(X), weights, centers, *self._origin_for(X), effective_n_threads()
+        )
+        return labels
+
+    def transform(self, X):
+        """Euclidean distances of each sample of X to every centre.
+
+        Computed from the coordinate differences in double, so there is no cancellation
+        error; float32 when both X and the model are float32, else float64.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            New data.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_clusters)
+        """
+        check_is_fitted(self)
+        X, centers = self._centers_for(self._check_test_data(X))
+        return core_fn("distances", X)(
+            *core_args(X), centers, False, effective_n_threads()
+        )
+
+    def score(self, X, y=None, sample_weight=None):
+        """Opposite of the (weighted) k-means objective of X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            New data.
+        y : Ignored
+            Not used, present for API consistency.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        score : float
+            ``-sum_i w_i * ||x_i - nearest centre||^2``.
+        """
+        check_is_fitted(self)
+        X, centers = self._centers_for(self._check_test_data(X))
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        _, inertia = core_fn("labels_inertia", X)(
+            *core_args(X),
+            sample_weight,
+            centers,
+            *self._origin_for(X),
+            effective_n_threads(),
+        )
+        return -float(inertia)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+class KMeans(_KMeansBase):
     """K-Means clustering, a drop-in for :class:`sklearn.cluster.KMeans`.
 
     Same parameters, attributes and results as scikit-learn 1.9.1 (given the same
@@ -329,27 +564,7 @@ class KMeans(
     # ------------------------------------------------------------------ checks
 
     def _check_params_vs_input(self, X):
-        if X.shape[0] < self.n_clusters:
-            raise ValueError(
-                f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}."
-            )
-
-        if self.n_init != "auto":
-            self._n_init = self.n_init
-        elif isinstance(self.init, str) and self.init == "k-means++":
-            self._n_init = 1
-        elif _is_arraylike_not_scalar(self.init):
-            self._n_init = 1
-        else:  # 'random' or a callable
-            self._n_init = 10
-        if _is_arraylike_not_scalar(self.init) and self._n_init != 1:
-            warnings.warn(
-                "Explicit initial center position passed: performing only one init in "
-                f"{self.__class__.__name__} instead of n_init={self._n_init}.",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-            self._n_init = 1
+        self._check_n_samples_and_n_init(X, default_n_init=10)
         self._algorithm = self.algorithm
         if self._algorithm == "elkan" and self.n_clusters == 1:
             warnings.warn(
@@ -360,36 +575,6 @@ class KMeans(
             )
             self._algorithm = "lloyd"
 
-    def _validate_center_shape(self, X, centers):
-        if centers.shape[0] != self.n_clusters:
-            raise ValueError(
-                f"The shape of the initial centers {centers.shape} does not "
-                f"match the number of clusters {self.n_clusters}."
-            )
-        if centers.shape[1] != X.shape[1]:
-            raise ValueError(
-                f"The shape of the initial centers {centers.shape} does not "
-                f"match the number of features of the data {X.shape[1]}."
-            )
-
-    def _check_test_data(self, X):
-        X = validate_data(
-            self,
-            X,
-            accept_sparse="csr",
-            reset=False,
-            dtype=[np.float64, np.float32],
-            order="C",
-            accept_large_sparse=False,
-        )
-        return canonical_csr(X) if sp.issparse(X) else X
-
-    def _centers_for(self, X):
-        """X and the centres in their common (lossless) float dtype."""
-        dtype = common_float_dtype(X.dtype, self.cluster_centers_.dtype)
-        X = X.astype(dtype, copy=False)
-        return X, np.ascontiguousarray(self.cluster_centers_, dtype=dtype)
-
     def _dense_lloyd_options(self, X, x_squared_norms):
         """Norms to reuse, and when to prune with bounds: 'elkan' always, 'lloyd'
         when a full scan is expensive enough (both give the same labels)."""
@@ -398,49 +583,7 @@ class KMeans(
         prune = 2 if self._algorithm == "elkan" else 1
         return {"x_squared_norms": x_squared_norms, "prune": prune}
 
-    def _origin_for(self, X):
-        """The fit's origin for the dense kernels, so predict(X_train) == labels_."""
-        if sp.issparse(X):
-            return ()
-        origin = getattr(self, "_origin", None)
-        if origin is None or origin.shape[0] != X.shape[1]:
-            return (None,)
-        return (origin,)
-
     # ------------------------------------------------------------------ fit
-
-    def _init_centroids(
-        self, X, x_squared_norms, origin, init, random_state, sample_weight, n_threads
-    ):
-        n_samples = X.shape[0]
-        if isinstance(init, str) and init == "k-means++":
-            centers, _ = _plusplus(
-                X,
-                self.n_clusters,
-                sample_weight,
-                x_squared_norms,
-                origin,
-                random_state,
-                None,
-                n_threads,
-            )
-        elif isinstance(init, str) and init == "random":
-            seeds = random_state.choice(
-                n_samples,
-                size=self.n_clusters,
-                replace=False,
-                p=sample_weight / sample_weight.sum(),
-            )
-            centers = X[seeds]
-        elif _is_arraylike_not_scalar(self.init):
-            centers = init
-        else:  # callable
-            centers = init(X, self.n_clusters, random_state=random_state)
-            centers = check_array(centers, dtype=X.dtype, copy=False, order="C")
-            self._validate_center_shape(X, centers)
-        if sp.issparse(centers):
-            centers = centers.toarray()
-        return np.ascontiguousarray(centers, dtype=X.dtype)
 
     def _progress(self, run):
         if not self.verbose:
@@ -552,119 +695,7 @@ class KMeans(
         self.n_iter_ = int(n_iter)
         return self
 
-    def fit_predict(self, X, y=None, sample_weight=None):
-        """Fit and return the label of each training sample (``labels_``).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training instances.
-        y : Ignored
-            Not used, present for API consistency.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,), dtype int32
-        """
-        return self.fit(X, sample_weight=sample_weight).labels_
-
-    def fit_transform(self, X, y=None, sample_weight=None):
-        """Fit, then return the distances of X to the centres.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training instances.
-        y : Ignored
-            Not used, present for API consistency.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_clusters)
-        """
-        return self.fit(X, sample_weight=sample_weight).transform(X)
-
     # ------------------------------------------------------------------ inference
-
-    def predict(self, X):
-        """Index of the nearest centre for each sample of X (any float dtype).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            New data.
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,), dtype int32
-        """
-        check_is_fitted(self)
-        X, centers = self._centers_for(self._check_test_data(X))
-        weights = np.ones(X.shape[0], dtype=X.dtype)
-        labels, _ = core_fn("labels_inertia", X)(
-            *core_args(X), weights, centers, *self._origin_for(X), effective_n_threads()
-        )
-        return labels
-
-    def transform(self, X):
-        """Euclidean distances of each sample of X to every centre.
-
-        Computed from the coordinate differences in double, so there is no cancellation
-        error; float32 when both X and the model are float32, else float64.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            New data.
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_clusters)
-        """
-        check_is_fitted(self)
-        X, centers = self._centers_for(self._check_test_data(X))
-        return core_fn("distances", X)(
-            *core_args(X), centers, False, effective_n_threads()
-        )
-
-    def score(self, X, y=None, sample_weight=None):
-        """Opposite of the (weighted) k-means objective of X.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            New data.
-        y : Ignored
-            Not used, present for API consistency.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
-
-        Returns
-        -------
-        score : float
-            ``-sum_i w_i * ||x_i - nearest centre||^2``.
-        """
-        check_is_fitted(self)
-        X, centers = self._centers_for(self._check_test_data(X))
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        _, inertia = core_fn("labels_inertia", X)(
-            *core_args(X),
-            sample_weight,
-            centers,
-            *self._origin_for(X),
-            effective_n_threads(),
-        )
-        return -float(inertia)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
 
 
 @validate_params(
