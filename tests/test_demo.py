@@ -11,11 +11,12 @@ import sklearn.mixture as skm
 from clustercore._datasets import chapter_blobs, chapter_mixture_data, chapter_moons
 from clustercore._demo import demo
 
-SECTIONS = ["kmeans", "choosing_k", "segmentation", "dbscan", "mixture"]
+SECTIONS = ["kmeans", "choosing_k", "minibatch", "segmentation", "dbscan", "mixture"]
 PICTURES = [
     "kmeans_decision_regions",
     "choosing_k",
     "silhouette_diagrams",
+    "minibatch",
     "segmentation",
     "dbscan",
     "gaussian_mixture",
@@ -57,6 +58,23 @@ def test_demo_sections_agree_with_sklearn(tmp_path, capsys):
             choose["silhouette"][k - 1], skm_.silhouette_score(X, sk.labels_)
         )
     assert choose["best"] == {"elbow": 4, "silhouette": 4}
+
+    # KMeans against MiniBatchKMeans: the same KMeans inertia as scikit-learn, a
+    # mini-batch inertia close to it, and both falling with k
+    mini = results["minibatch"]
+    assert mini["k"] == list(range(1, 31))
+    for k in (3, 12):
+        sk = skc.KMeans(k, n_init=10, random_state=42).fit(X)
+        assert np.isclose(mini["kmeans"]["inertia"][k - 1], sk.inertia_, rtol=1e-9)
+    km_inertia = np.array(mini["kmeans"]["inertia"])
+    mb_inertia = np.array(mini["minibatch"]["inertia"])
+    assert (mb_inertia >= km_inertia * 0.9).all() and (
+        mb_inertia < km_inertia * 1.2
+    ).all()
+    assert mb_inertia[-1] < mb_inertia[0] / 50
+    assert mini["partial_fit"]["n_steps"] == 10
+    assert mini["partial_fit"]["inertia"] < km_inertia[4] * 1.1
+    assert mini["step"]["sklearn_seconds"] > 0
 
     # segmentation: a photo's colours for k = 10..2, as good as scikit-learn's
     fits = results["segmentation"]["fits"]

@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["kmeans", "dbscan", "mixture", "metrics", "selection"]
+MODULES = ["kmeans", "minibatch", "dbscan", "mixture", "metrics", "selection"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -150,3 +150,21 @@ def test_gaussian_mixture_marks_the_anomalies():
     assert any(c.get_label() == "anomalies (3)" for c in ax.collections)
     ax = plot.gaussian_mixture(gm, X, anomalies=None, resolution=20)
     assert not any(c.get_label().startswith("anomalies") for c in ax.collections)
+
+
+def test_compare_k_draws_one_curve_per_model():
+    ks = list(range(1, 21))
+    curves = {
+        "KMeans": [100.0 / k for k in ks],
+        "MiniBatchKMeans": [110.0 / k for k in ks],
+    }
+    ax = _render(plot.compare_k(ks, curves, ylabel="Inertia", log=True))
+    assert [line.get_label() for line in ax.lines] == list(curves)
+    for line, values in zip(ax.lines, curves.values(), strict=True):
+        np.testing.assert_array_equal(line.get_xdata(), ks)
+        np.testing.assert_array_equal(line.get_ydata(), values)
+    assert ax.get_yscale() == "log"
+    assert ax.get_ylabel() == "Inertia"
+    assert len(ax.get_xticks()) <= 10
+    with pytest.raises(ValueError, match="has 2 values for 20 k values"):
+        plot.compare_k(ks, {"short": [1.0, 2.0]}, ylabel="x")

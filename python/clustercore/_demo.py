@@ -202,6 +202,86 @@ def choosing_k_section(pics: Pictures) -> dict:
     return summary
 
 
+def minibatch_section(pics: Pictures) -> dict:
+    """KMeans against MiniBatchKMeans for k = 1..30, 10 inits each: inertia and
+    training time (the chapter's figure 9-6), then MiniBatchKMeans.partial_fit over
+    the data in ten pieces."""
+    from . import KMeans, MiniBatchKMeans, plot
+    from ._datasets import chapter_blobs
+
+    X, _ = chapter_blobs()
+    ks = list(range(1, 31))
+    print(f"KMeans against MiniBatchKMeans on the chapter's blobs, k = 1..{ks[-1]}")
+    rows = []
+    for k in ks:
+        params = dict(n_clusters=k, n_init=10, random_state=42)
+        km_seconds, km = best_time(lambda p=params: KMeans(**p).fit(X), 2)
+        mb_seconds, mb = best_time(lambda p=params: MiniBatchKMeans(**p).fit(X), 2)
+        rows.append((km.inertia_, mb.inertia_, km_seconds, mb_seconds))
+    km_inertia, mb_inertia, km_time, mb_time = (
+        [row[i] for row in rows] for i in range(4)
+    )
+    print("   k  KMeans inertia  MiniBatch inertia  KMeans ms  MiniBatch ms")
+    for k, row in zip(ks, rows, strict=True):
+        print(
+            f"  {k:2d} {row[0]:14.2f} {row[1]:18.2f} {row[2] * 1e3:10.2f} "
+            f"{row[3] * 1e3:13.2f}"
+        )
+    summary = {
+        "k": ks,
+        "kmeans": {"inertia": km_inertia, "seconds": km_time},
+        "minibatch": {"inertia": mb_inertia, "seconds": mb_time},
+    }
+    skc = _sklearn("sklearn.cluster")
+    sk_seconds = None
+    if skc is not None:
+        sk_seconds, _ = best_time(
+            lambda: [
+                skc.MiniBatchKMeans(k, n_init=10, random_state=42).fit(X) for k in ks
+            ],
+            1,
+        )
+    summary["step"] = _step(
+        f"MiniBatchKMeans for k = 1..{ks[-1]}", sum(mb_time), sk_seconds
+    )
+
+    # data that arrives in pieces: one partial_fit per piece
+    model = MiniBatchKMeans(5, random_state=42)
+    for piece in np.array_split(X, 10):
+        model.partial_fit(piece)
+    inertia = -model.score(X)
+    print(
+        f"  partial_fit over 10 pieces of {len(X) // 10} rows: inertia on all of X "
+        f"{inertia:.2f} (KMeans: {km_inertia[ks.index(5)]:.2f})"
+    )
+    summary["partial_fit"] = {
+        "n_pieces": 10,
+        "n_steps": model.n_steps_,
+        "inertia": inertia,
+    }
+
+    fig, (ax_inertia, ax_time) = pics.figure(ncols=2)
+    if fig is not None:
+        plot.compare_k(
+            ks,
+            {"KMeans": km_inertia, "MiniBatchKMeans": mb_inertia},
+            ylabel="Inertia",
+            ax=ax_inertia,
+            log=True,
+        )
+        plot.compare_k(
+            ks,
+            {
+                "KMeans": [t * 1e3 for t in km_time],
+                "MiniBatchKMeans": [t * 1e3 for t in mb_time],
+            },
+            ylabel="Training time (ms)",
+            ax=ax_time,
+        )
+    pics.save(fig, "minibatch", summary)
+    return summary
+
+
 def segmentation_section(pics: Pictures) -> dict:
     """Colour segmentation: the pixels of a photo clustered by colour, k = 10..2."""
     from . import KMeans
@@ -402,6 +482,7 @@ def mixture_section(pics: Pictures) -> dict:
 SECTIONS = {
     "kmeans": kmeans_section,
     "choosing_k": choosing_k_section,
+    "minibatch": minibatch_section,
     "segmentation": segmentation_section,
     "dbscan": dbscan_section,
     "mixture": mixture_section,

@@ -4,7 +4,8 @@ Every function draws on the given Axes (or a new figure's) and returns it, so pi
 compose: ``fig, axes = plt.subplots(1, 2); elbow(scan, ax=axes[0]); ...``. They draw
 chapter 9's figures: the elbow curve, the mean silhouette against k, the silhouette
 diagram, BIC and AIC against k, KMeans decision regions, DBSCAN's core, border and noise
-samples, and a Gaussian mixture's density with its anomalies.
+samples, a Gaussian mixture's density with its anomalies, and models compared against
+k (KMeans and MiniBatchKMeans: inertia and training time).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .metrics import silhouette_samples
 from .selection import KScan
 
 __all__ = [
+    "compare_k",
     "dbscan",
     "decision_regions",
     "elbow",
@@ -151,6 +153,42 @@ def information_criteria(scan, *, ax=None):
         value = values[scan.k.index(best)]
         _ring(ax, best, value, colour, f"lowest {name} (k={best})")
     return _k_axes(ax, scan.k, "Information criterion")
+
+
+def compare_k(ks, curves, *, ylabel, ax=None, log=False):
+    """Several models' values against k on one Axes, one curve per model (chapter 9's
+    KMeans against MiniBatchKMeans: inertia, and training time).
+
+    Parameters
+    ----------
+    ks : sequence of int
+        The k values.
+    curves : dict of str to sequence of float
+        Label of each curve, and its value for each k.
+    ylabel : str
+        What the values are.
+    ax : matplotlib Axes, default=None
+    log : bool, default=False
+        A logarithmic value axis (for times that grow by orders of magnitude).
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    ax = _axes(ax)
+    ks = list(ks)
+    for label, values in curves.items():
+        if len(values) != len(ks):
+            raise ValueError(
+                f"curve {label!r} has {len(values)} values for {len(ks)} k values"
+            )
+        ax.plot(ks, values, "o-", markersize=3, label=label)
+    if log:
+        ax.set_yscale("log")
+    _k_axes(ax, ks, ylabel)
+    if len(ks) > 12:  # every k would crowd the axis
+        ax.set_xticks(ks[:: (len(ks) + 9) // 10])
+    return ax
 
 
 def silhouette_diagram(X, labels, *, ax=None, metric="euclidean", silhouette=None):
