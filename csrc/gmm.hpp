@@ -254,14 +254,16 @@ inline std::vector<double> gmm_constants(const GmmModel &m, bool with_weights) {
 
 // One pass: E-step under m and the sufficient statistics relative to m.means. Returns
 // false (stats incomplete) if keep_going() said stop.
+// cst: the E-step's per-component constants (gmm_constants, or a variational
+// mixture's expected ones).
 template <typename T>
-bool gmm_estep_stats(const GmmData<T> &data, const GmmModel &m, int n_threads,
-                     GmmStats &out, const std::function<bool()> &keep_going = nullptr) {
+bool gmm_estep_stats(const GmmData<T> &data, const GmmModel &m,
+                     const std::vector<double> &cst, int n_threads, GmmStats &out,
+                     const std::function<bool()> &keep_going = nullptr) {
     using i64 = std::int64_t;
     const GmmKernelSet &ks = gmm_kernels();
     const i64 W = ks.lanes, stride = gmm_stat_stride(m.type, m.d);
     const i64 n_acc = m.k * stride;
-    const std::vector<double> cst = gmm_constants(m, true);
     out = GmmStats(m.k, m.d, m.type);
     std::vector<GmmStats> slots(static_cast<size_t>(kGmmRound),
                                 GmmStats(m.k, m.d, m.type));
@@ -296,15 +298,22 @@ bool gmm_estep_stats(const GmmData<T> &data, const GmmModel &m, int n_threads,
         [&](i64, i64 slot) { out.add(slots[static_cast<size_t>(slot)]); });
 }
 
-// Per sample: lse (log p(x)), the most probable component, and optionally the
-// responsibilities (n x k, row-major). Any output may be null.
 template <typename T>
-bool gmm_score(const GmmData<T> &data, const GmmModel &m, int n_threads, double *lse,
+bool gmm_estep_stats(const GmmData<T> &data, const GmmModel &m, int n_threads,
+                     GmmStats &out, const std::function<bool()> &keep_going = nullptr) {
+    return gmm_estep_stats(data, m, gmm_constants(m, true), n_threads, out, keep_going);
+}
+
+// Per sample: lse (log p(x)), the most probable component, and optionally the
+// responsibilities (n x k, row-major). Any output may be null. cst: the E-step's
+// constants (as for gmm_estep_stats).
+template <typename T>
+bool gmm_score(const GmmData<T> &data, const GmmModel &m,
+               const std::vector<double> &cst, int n_threads, double *lse,
                std::int64_t *labels, double *resp,
                const std::function<bool()> &keep_going = nullptr) {
     using i64 = std::int64_t;
     const GmmKernelSet &ks = gmm_kernels();
-    const std::vector<double> cst = gmm_constants(m, true);
     n_threads = threads_for_work(n_threads, data.n * m.k * m.d * (m.d + 1));
     return gmm_detail::for_chunks(
         data.n, n_threads, keep_going,
@@ -397,12 +406,11 @@ void gmm_resp_stats(const GmmData<T> &data, const std::int64_t *labels,
         [&](i64, i64 slot) { out.add(slots[static_cast<size_t>(slot)]); });
 }
 
-// The M-step: new weights, means, covariances and precision factors of `out` from the
-// statistics (taken relative to shift, k x d). weight_total > 0 divides the weights by
-// it (scikit-learn's initialisation divides by n_samples) instead of by their sum.
-// Throws GmmIllDefined.
-inline void gmm_mstep(const GmmStats &st, const double *shift, double reg_covar,
-                      double weight_total, GmmModel &out) {
+// scikit-learn's _estimate_gaussian_parameters from the statistics (taken relative to
+// shift, k x d): out.weights[c] = nk + 10 eps (not normalised), out.means, and
+// out.covariances with reg_covar added; returns the sum of the weights.
+inline double gmm_moments(const GmmStats &st, const double *shift, double reg_covar,
+                          GmmModel &out) {
     using i64 = std::int64_t;
     const i64 k = st.k, d = st.d, stride = gmm_stat_stride(st.type, d);
     out.k = k;
@@ -466,6 +474,16 @@ inline void gmm_mstep(const GmmStats &st, const double *shift, double reg_covar,
                 C[j * d + j] += reg_covar;
         }
     }
+    return nk_sum;
+}
+
+// The M-step: new weights, means, covariances and precision factors of `out` from the
+// statistics (taken relative to shift, k x d). weight_total > 0 divides the weights by
+// it (scikit-learn's initialisation divides by n_samples) instead of by their sum.
+// Throws GmmIllDefined.
+inline void gmm_mstep(const GmmStats &st, const double *shift, double reg_covar,
+                      double weight_total, GmmModel &out) {
+    const double nk_sum = gmm_moments(st, shift, reg_covar, out);
     const double wsum = weight_total > 0 ? weight_total : nk_sum;
     for (double &w : out.weights)
         w /= wsum;
@@ -479,26 +497,45 @@ struct GmmEmResult {
     std::vector<double> lower_bounds;
 };
 
-// EM from m until |change of the mean log-likelihood| < tol or max_iter iterations;
-// lower_bound is the bound the run starts from (-inf for a fresh start). on_iter(iter,
-// lower_bound, change) runs after every iteration on the calling thread and returns
-// false to stop; keep_going() runs between rounds of a pass.
-template <typename T, class OnIter>
-GmmEmResult gmm_em(const GmmData<T> &data, GmmModel &m, std::int64_t max_iter,
-                   double tol, double reg_covar, double lower_bound, int n_threads,
+// Maximum likelihood: the E-step constants of the model itself, and the bound is the
+// mean log-likelihood of the E-step (before the M-step), as in scikit-learn.
+struct GmmMaximumLikelihood {
+    double reg_covar = 1e-6;
+
+    std::vector<double> constants(const GmmModel &m) const {
+        return gmm_constants(m, true);
+    }
+    // The M-step from the E-step's statistics (relative to shift = the E-step's means,
+    // under constants cst); returns the new lower bound.
+    double update(const GmmStats &st, const std::vector<double> &, const double *shift,
+                  GmmModel &m) {
+        gmm_mstep(st, shift, reg_covar, 0.0, m);
+        return st.log_lik / st.weight;
+    }
+};
+
+// EM from m until |change of the lower bound| < tol or max_iter iterations, the
+// bound and the M-step given by the model's Policy (GmmMaximumLikelihood, or
+// BgmVariational in bgm.hpp); lower_bound is the bound the run starts from (-inf for a
+// fresh start). on_iter(iter, lower_bound, change) runs after every iteration on the
+// calling thread and returns false to stop; keep_going() runs between rounds of a
+// pass.
+template <typename T, class Policy, class OnIter>
+GmmEmResult gmm_em(const GmmData<T> &data, GmmModel &m, Policy &policy,
+                   std::int64_t max_iter, double tol, double lower_bound, int n_threads,
                    OnIter &&on_iter,
                    const std::function<bool()> &keep_going = nullptr) {
     GmmEmResult res;
     GmmStats st;
     std::vector<double> shift;
     for (std::int64_t it = 1; it <= max_iter; ++it) {
-        if (!gmm_estep_stats(data, m, n_threads, st, keep_going)) {
+        const std::vector<double> cst = policy.constants(m);
+        if (!gmm_estep_stats(data, m, cst, n_threads, st, keep_going)) {
             res.stopped = true;
             return res;
         }
-        const double bound = st.log_lik / st.weight;
         shift = m.means;
-        gmm_mstep(st, shift.data(), reg_covar, 0.0, m);
+        const double bound = policy.update(st, cst, shift.data(), m);
         const double change = bound - lower_bound;
         lower_bound = bound;
         res.lower_bounds.push_back(bound);

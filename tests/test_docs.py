@@ -5,7 +5,15 @@ import importlib
 
 import pytest
 
-MODULES = ["kmeans", "minibatch", "dbscan", "mixture", "metrics", "selection"]
+MODULES = [
+    "kmeans",
+    "minibatch",
+    "dbscan",
+    "mixture",
+    "bayesian_mixture",
+    "metrics",
+    "selection",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

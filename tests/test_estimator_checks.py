@@ -1,6 +1,12 @@
 """scikit-learn's own estimator checks, with only the exemptions it makes itself."""
 
-from clustercore import DBSCAN, GaussianMixture, KMeans, MiniBatchKMeans
+from clustercore import (
+    DBSCAN,
+    BayesianGaussianMixture,
+    GaussianMixture,
+    KMeans,
+    MiniBatchKMeans,
+)
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 # scikit-learn exempts KMeans and MiniBatchKMeans from these two checks too: weights are
@@ -25,6 +31,7 @@ EXPECTED_FAILURES = {
         KMeans(n_clusters=2, n_init=2, max_iter=5),
         MiniBatchKMeans(n_clusters=2, n_init=2, max_iter=5, batch_size=10),
         GaussianMixture(max_iter=20),
+        BayesianGaussianMixture(n_init=2, max_iter=5),
         DBSCAN(),
     ],
     expected_failed_checks=lambda est: EXPECTED_FAILURES.get(type(est).__name__, {}),

@@ -7,6 +7,7 @@ give bitwise-identical results for any number of threads.
 from importlib.metadata import PackageNotFoundError, version
 
 from ._config import build_info, show_config
+from .bayesian_mixture import BayesianGaussianMixture
 from .dbscan import DBSCAN, dbscan
 from .kmeans import KMeans, k_means, kmeans_plusplus
 from .metrics import (
@@ -25,6 +26,7 @@ except PackageNotFoundError:  # running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "BayesianGaussianMixture",
     "DBSCAN",
     "GaussianMixture",
     "KScan",

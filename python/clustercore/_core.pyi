@@ -11,6 +11,9 @@ import numpy.typing
 
 __all__: list[str] = [
     "IllDefinedCovariance",
+    "bgm_em",
+    "bgm_posterior",
+    "bgm_score",
     "build_info",
     "column_mean_var",
     "dbscan",
@@ -21,6 +24,7 @@ __all__: list[str] = [
     "distances_csr",
     "gmm_em",
     "gmm_estep_stats",
+    "gmm_moments",
     "gmm_mstep",
     "gmm_resp_stats",
     "gmm_score",
@@ -45,6 +49,87 @@ __all__: list[str] = [
 
 class IllDefinedCovariance(ValueError):
     pass
+
+@typing.overload
+def bgm_em(
+    X: numpy.typing.NDArray[numpy.float32],
+    sample_weight: typing.Any,
+    covariance_type: str,
+    priors: tuple,
+    posterior: tuple,
+    means: numpy.typing.NDArray[numpy.float64],
+    precisions_cholesky: numpy.typing.NDArray[numpy.float64],
+    max_iter: typing.SupportsInt | typing.SupportsIndex,
+    tol: typing.SupportsFloat | typing.SupportsIndex,
+    reg_covar: typing.SupportsFloat | typing.SupportsIndex,
+    lower_bound: typing.SupportsFloat | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+    on_iter: typing.Any,
+) -> tuple:
+    """
+    Variational EM iterations: (posterior, (weights, means, covariances, precisions_cholesky), n_iter, converged, lower_bounds).
+    """
+
+@typing.overload
+def bgm_em(
+    X: numpy.typing.NDArray[numpy.float64],
+    sample_weight: typing.Any,
+    covariance_type: str,
+    priors: tuple,
+    posterior: tuple,
+    means: numpy.typing.NDArray[numpy.float64],
+    precisions_cholesky: numpy.typing.NDArray[numpy.float64],
+    max_iter: typing.SupportsInt | typing.SupportsIndex,
+    tol: typing.SupportsFloat | typing.SupportsIndex,
+    reg_covar: typing.SupportsFloat | typing.SupportsIndex,
+    lower_bound: typing.SupportsFloat | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+    on_iter: typing.Any,
+) -> tuple:
+    """
+    Variational EM iterations: (posterior, (weights, means, covariances, precisions_cholesky), n_iter, converged, lower_bounds).
+    """
+
+def bgm_posterior(
+    nk: numpy.typing.NDArray[numpy.float64],
+    means: numpy.typing.NDArray[numpy.float64],
+    covariances: numpy.typing.NDArray[numpy.float64],
+    covariance_type: str,
+    priors: tuple,
+) -> tuple:
+    """
+    The variational posterior from Gaussian moments: ((concentration_a, concentration_b, mean_precision, degrees_of_freedom), (weights, means, covariances, precisions_cholesky)).
+    """
+
+@typing.overload
+def bgm_score(
+    X: numpy.typing.NDArray[numpy.float32],
+    covariance_type: str,
+    priors: tuple,
+    posterior: tuple,
+    means: numpy.typing.NDArray[numpy.float64],
+    precisions_cholesky: numpy.typing.NDArray[numpy.float64],
+    want_resp: bool,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Per sample under the variational posterior: (log-sum-exp of the weighted log-probabilities, most probable component, responsibilities or None).
+    """
+
+@typing.overload
+def bgm_score(
+    X: numpy.typing.NDArray[numpy.float64],
+    covariance_type: str,
+    priors: tuple,
+    posterior: tuple,
+    means: numpy.typing.NDArray[numpy.float64],
+    precisions_cholesky: numpy.typing.NDArray[numpy.float64],
+    want_resp: bool,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    Per sample under the variational posterior: (log-sum-exp of the weighted log-probabilities, most probable component, responsibilities or None).
+    """
 
 def build_info() -> dict: ...
 @typing.overload
@@ -313,6 +398,16 @@ def gmm_estep_stats(
 ) -> tuple:
     """
     One E-step and the M-step's statistics relative to the means: (stats (k x (1 + d + s2)), sum of w log p(x), sum of w).
+    """
+
+def gmm_moments(
+    stats: numpy.typing.NDArray[numpy.float64],
+    shift: numpy.typing.NDArray[numpy.float64],
+    covariance_type: str,
+    reg_covar: typing.SupportsFloat | typing.SupportsIndex,
+) -> tuple:
+    """
+    scikit-learn's _estimate_gaussian_parameters from statistics relative to shift: (nk + 10 eps, means, covariances with reg_covar).
     """
 
 def gmm_mstep(

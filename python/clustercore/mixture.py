@@ -155,7 +155,272 @@ class _Params:
 _SKLEARN_CONSTRAINTS = _SklearnGaussianMixture._parameter_constraints
 
 
-class GaussianMixture(DensityMixin, BaseEstimator):
+class _BaseMixture(DensityMixin, BaseEstimator):
+    """What GaussianMixture and BayesianGaussianMixture share: the initial
+    responsibilities, the progress lines, inference and sampling. Subclasses give
+    ``_score_core(X, want_resp, n_threads)``."""
+
+    def _resp_stats(self, X, sample_weight, labels, resp, shift, n_threads):
+        if resp is None:
+            return _core.gmm_resp_stats(
+                X, sample_weight, labels, None, shift, self.covariance_type, n_threads
+            )[0]
+        if callable(resp):  # chunks of responsibilities from a generator
+            total = None
+            for start, block in resp():
+                stop = start + len(block)
+                w = None if sample_weight is None else sample_weight[start:stop]
+                part = _core.gmm_resp_stats(
+                    X[start:stop],
+                    w,
+                    None,
+                    block,
+                    shift,
+                    self.covariance_type,
+                    n_threads,
+                )[0]
+                total = part if total is None else total + part
+            return total
+        return _core.gmm_resp_stats(
+            X, sample_weight, None, resp, shift, self.covariance_type, n_threads
+        )[0]
+
+    def _stats_about_means(self, X, sample_weight, labels=None, resp=None):
+        """Statistics of given responsibilities about the means they give, for
+        scikit-learn's ``_estimate_gaussian_parameters``: a first pass finds the
+        means, a second gathers the spreads around them (no cancellation). Returns
+        (stats, means)."""
+        k, d = self.n_components, X.shape[1]
+        n_threads = effective_n_threads()
+        origin = np.broadcast_to(X.mean(axis=0, dtype=np.float64), (k, d))
+        shift = np.ascontiguousarray(origin)
+        stats = None
+        for _ in range(2):
+            stats = self._resp_stats(X, sample_weight, labels, resp, shift, n_threads)
+            nk = stats[:, 0]
+            shift = np.ascontiguousarray(
+                (stats[:, 1 : 1 + d] + shift * nk[:, None]) / (nk + _EPS)[:, None]
+            )
+        return stats, shift
+
+    def _initial_stats(self, X, sample_weight, random_state):
+        """scikit-learn's initial responsibilities (drawing the same random numbers),
+        as statistics about their means: (stats, means, seeds), seeds being the
+        (rows, weights) of the samples carrying one-hot responsibilities, or None."""
+        n, k = X.shape[0], self.n_components
+        seeds = None
+        if self.init_params == "kmeans":
+            from .kmeans import KMeans
+
+            labels = (
+                KMeans(n_clusters=k, n_init=1, random_state=random_state)
+                .fit(X, sample_weight=sample_weight)
+                .labels_
+            )
+            stats, shift = self._stats_about_means(
+                X, sample_weight, labels=labels.astype(np.int64)
+            )
+        elif self.init_params == "random":
+            # uniform responsibilities, drawn in row blocks (the same stream as one
+            # n x k draw) and drawn twice, once per pass, from the same state
+            state = random_state.get_state()
+            block = max(1, 65536 // k)
+
+            def blocks():
+                random_state.set_state(state)
+                for start in range(0, n, block):
+                    r = random_state.uniform(size=(min(block, n - start), k))
+                    yield start, r / r.sum(axis=1)[:, None]
+
+            stats, shift = self._stats_about_means(X, sample_weight, resp=blocks)
+        else:
+            if self.init_params == "random_from_data":
+                indices = random_state.choice(n, size=k, replace=False)
+            else:  # k-means++
+                from .kmeans import kmeans_plusplus
+
+                _, indices = kmeans_plusplus(
+                    X, k, random_state=random_state, sample_weight=sample_weight
+                )
+            # one-hot on k samples: only those rows carry statistics
+            sub_w = None if sample_weight is None else sample_weight[indices]
+            Xs = np.ascontiguousarray(X[indices])
+            stats, shift = self._stats_about_means(Xs, sub_w, resp=np.eye(k))
+            seeds = (Xs, sub_w)
+        return stats, shift, seeds
+
+    def _tied_seed_extra(self, X, sample_weight, seeds):
+        """scikit-learn's tied covariance takes X^T X over every sample, as if each
+        sample's responsibilities summed to 1; with one-hot responsibilities on k seed
+        samples the others' second moments enter too (divided by the seeds' weight).
+        Returns that extra term, so that these initialisations start where
+        scikit-learn's do."""
+        Xs, ws = seeds
+        X64 = np.asarray(X, dtype=np.float64)
+        Xs64 = np.asarray(Xs, dtype=np.float64)
+        w = np.ones(len(X64)) if sample_weight is None else sample_weight
+        w_s = np.ones(len(Xs64)) if ws is None else ws
+        others = X64.T @ (X64 * w[:, None]) - Xs64.T @ (Xs64 * w_s[:, None])
+        return others / (float(w_s.sum()) + len(Xs64) * _EPS)
+
+    def _on_iter(self, init_start):
+        """The per-iteration callback: scikit-learn's progress lines."""
+        if not self.verbose:
+            return None
+        last = [init_start]
+
+        def report(n_iter, lower_bound, change):
+            if n_iter % self.verbose_interval == 0:
+                if self.verbose == 1:
+                    print(f"  Iteration {n_iter}")
+                else:
+                    now = time.time()
+                    print(
+                        f"  Iteration {n_iter}\t time lapse {now - last[0]:.5f}s\t "
+                        f"ll change {change:.5f}"
+                    )
+                    last[0] = now
+
+        return report
+
+    def fit_predict(self, X, y=None, sample_weight=None):
+        """Fit, then return the most probable component of each training sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : Ignored
+            Not used, present for API consistency.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,), dtype int64
+            Equal to ``fit(X).predict(X)``.
+        """
+        return self.fit(X, sample_weight=sample_weight).predict(X)
+
+    def _score(self, X, want_resp=False):
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, reset=False, dtype=[np.float64, np.float32], order="C"
+        )
+        lse, labels, resp = self._score_core(X, want_resp, effective_n_threads())
+        dtype = np.result_type(X.dtype, self.means_.dtype)
+        return lse.astype(dtype, copy=False), labels, resp
+
+    def score_samples(self, X):
+        """Log-density of the mixture at each sample, log p(x).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_prob : ndarray of shape (n_samples,)
+        """
+        return self._score(X)[0]
+
+    def score(self, X, y=None):
+        """Mean log-likelihood of X under the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+        y : Ignored
+            Not used, present for API consistency.
+
+        Returns
+        -------
+        log_likelihood : float
+        """
+        return float(self.score_samples(X).mean())
+
+    def predict(self, X):
+        """Most probable component of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,), dtype int64
+        """
+        return self._score(X)[1]
+
+    def predict_proba(self, X):
+        """Posterior probability of each component for each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        resp : ndarray of shape (n_samples, n_components)
+            Rows sum to 1; float32 when X and the model are float32.
+        """
+        lse, _, resp = self._score(X, want_resp=True)
+        return resp.astype(lse.dtype, copy=False)
+
+    def sample(self, n_samples=1):
+        """Draw samples from the fitted mixture (scikit-learn's random stream).
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of samples.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features), float64
+            Samples, grouped by component.
+        y : ndarray of shape (n_samples,), dtype int64
+            Their components.
+        """
+        check_is_fitted(self)
+        if n_samples < 1:
+            raise ValueError(
+                f"Invalid value for 'n_samples': {n_samples} . The sampling requires "
+                "at least one sample."
+            )
+        n_features = self.means_.shape[1]
+        rng = check_random_state(self.random_state)
+        counts = rng.multinomial(n_samples, self.weights_)
+        if self.covariance_type == "full":
+            parts = [
+                rng.multivariate_normal(mean, cov, int(c))
+                for mean, cov, c in zip(
+                    self.means_, self.covariances_, counts, strict=True
+                )
+            ]
+        elif self.covariance_type == "tied":
+            parts = [
+                rng.multivariate_normal(mean, self.covariances_, int(c))
+                for mean, c in zip(self.means_, counts, strict=True)
+            ]
+        else:
+            parts = [
+                mean + rng.standard_normal(size=(c, n_features)) * np.sqrt(cov)
+                for mean, cov, c in zip(
+                    self.means_, self.covariances_, counts, strict=True
+                )
+            ]
+        y = np.concatenate(
+            [np.full(int(c), i, dtype=np.int64) for i, c in enumerate(counts)]
+        )
+        return np.vstack(parts).astype(np.float64), y
+
+
+class GaussianMixture(_BaseMixture):
     """Gaussian mixture model fitted by EM, a drop-in for
     :class:`sklearn.mixture.GaussianMixture`.
 
@@ -303,103 +568,33 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             )
         return w, m, p
 
-    def _stats_then_mstep(self, X, sample_weight, weight_total, labels=None, resp=None):
-        """Parameters from given responsibilities, as scikit-learn's
-        ``_estimate_gaussian_parameters``: a first pass finds the means, a second
-        gathers the spreads around them (no cancellation)."""
-        k, d = self.n_components, X.shape[1]
-        n_threads = effective_n_threads()
-        origin = np.broadcast_to(X.mean(axis=0, dtype=np.float64), (k, d))
-        shift = np.ascontiguousarray(origin)
-        stats = None
-        for _ in range(2):
-            stats = self._resp_stats(X, sample_weight, labels, resp, shift, n_threads)
-            nk = stats[:, 0]
-            shift = np.ascontiguousarray(
-                (stats[:, 1 : 1 + d] + shift * nk[:, None]) / (nk + _EPS)[:, None]
-            )
-        try:
-            return _Params(
-                *_core.gmm_mstep(
-                    stats, shift, self.covariance_type, self.reg_covar, weight_total
-                )
-            )
-        except _core.IllDefinedCovariance:
-            raise _ill_defined(X.dtype) from None
-
-    def _resp_stats(self, X, sample_weight, labels, resp, shift, n_threads):
-        if resp is None:
-            return _core.gmm_resp_stats(
-                X, sample_weight, labels, None, shift, self.covariance_type, n_threads
-            )[0]
-        if callable(resp):  # chunks of responsibilities from a generator
-            total = None
-            for start, block in resp():
-                stop = start + len(block)
-                w = None if sample_weight is None else sample_weight[start:stop]
-                part = _core.gmm_resp_stats(
-                    X[start:stop],
-                    w,
-                    None,
-                    block,
-                    shift,
-                    self.covariance_type,
-                    n_threads,
-                )[0]
-                total = part if total is None else total + part
-            return total
-        return _core.gmm_resp_stats(
-            X, sample_weight, None, resp, shift, self.covariance_type, n_threads
-        )[0]
-
     def _initial_params(self, X, sample_weight, random_state, inits):
         """scikit-learn's initialisation, drawing the same random numbers."""
         weights_init, means_init, precisions_init = inits
-        n, k = X.shape[0], self.n_components
+        n = X.shape[0]
         total = float(n if sample_weight is None else sample_weight.sum())
         if all(v is not None for v in inits):
             chol = _cholesky_of_precisions(precisions_init, self.covariance_type)
             cov = _covariances_of_cholesky(chol, self.covariance_type)
             return _Params(weights_init, means_init, cov, chol)
-        if self.init_params == "kmeans":
-            from .kmeans import KMeans
-
-            labels = (
-                KMeans(n_clusters=k, n_init=1, random_state=random_state)
-                .fit(X, sample_weight=sample_weight)
-                .labels_
-            )
-            params = self._stats_then_mstep(
-                X, sample_weight, total, labels=labels.astype(np.int64)
-            )
-        elif self.init_params == "random":
-            # uniform responsibilities, drawn in row blocks (the same stream as one
-            # n x k draw) and drawn twice, once per pass, from the same state
-            state = random_state.get_state()
-            block = max(1, 65536 // k)
-
-            def blocks():
-                random_state.set_state(state)
-                for start in range(0, n, block):
-                    r = random_state.uniform(size=(min(block, n - start), k))
-                    yield start, r / r.sum(axis=1)[:, None]
-
-            params = self._stats_then_mstep(X, sample_weight, total, resp=blocks)
-        else:
-            if self.init_params == "random_from_data":
-                indices = random_state.choice(n, size=k, replace=False)
-            else:  # k-means++
-                from .kmeans import kmeans_plusplus
-
-                _, indices = kmeans_plusplus(
-                    X, k, random_state=random_state, sample_weight=sample_weight
+        stats, shift, seeds = self._initial_stats(X, sample_weight, random_state)
+        try:
+            params = _Params(
+                *_core.gmm_mstep(
+                    stats, shift, self.covariance_type, self.reg_covar, total
                 )
-            # one-hot on k samples: only those rows carry statistics
-            sub_w = None if sample_weight is None else sample_weight[indices]
-            Xs = np.ascontiguousarray(X[indices])
-            params = self._stats_then_mstep(Xs, sub_w, total, resp=np.eye(k))
-            if self.covariance_type == "tied":
-                params = self._tied_seed_quirk(X, sample_weight, Xs, sub_w, params)
+            )
+        except _core.IllDefinedCovariance:
+            raise _ill_defined(X.dtype) from None
+        if seeds is not None and self.covariance_type == "tied":
+            cov = params.covariances + self._tied_seed_extra(X, sample_weight, seeds)
+            try:
+                L = np.linalg.cholesky(cov)
+            except np.linalg.LinAlgError:
+                raise _ill_defined(X.dtype) from None
+            params = _Params(
+                params.weights, params.means, cov, np.triu(np.linalg.inv(L).T)
+            )
         if weights_init is not None:
             params.weights = np.array(weights_init, dtype=np.float64)
         if means_init is not None:
@@ -413,49 +608,19 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             )
         return params
 
-    def _tied_seed_quirk(self, X, sample_weight, Xs, ws, params):
-        """scikit-learn's tied covariance takes X^T X over every sample, as if each
-        sample's responsibilities summed to 1; with one-hot responsibilities on k seed
-        samples the others' second moments enter too (divided by the seeds' weight).
-        Reproduced so that these initialisations start where scikit-learn's do."""
-        X64 = np.asarray(X, dtype=np.float64)
-        Xs64 = np.asarray(Xs, dtype=np.float64)
-        w = np.ones(len(X64)) if sample_weight is None else sample_weight
-        w_s = np.ones(len(Xs64)) if ws is None else ws
-        others = X64.T @ (X64 * w[:, None]) - Xs64.T @ (Xs64 * w_s[:, None])
-        nk_sum = float(w_s.sum()) + len(Xs64) * _EPS
-        cov = params.covariances + others / nk_sum
-        try:
-            L = np.linalg.cholesky(cov)
-        except np.linalg.LinAlgError:
-            raise _ill_defined(X.dtype) from None
-        chol = np.linalg.inv(L).T
-        return _Params(params.weights, params.means, cov, np.triu(chol))
+    def _score_core(self, X, want_resp, n_threads):
+        return _core.gmm_score(
+            X,
+            self.covariance_type,
+            *self._fitted_params().core_args(),
+            want_resp,
+            n_threads,
+        )
 
     def _fitted_params(self):
         return _Params(
             self.weights_, self.means_, self.covariances_, self.precisions_cholesky_
         )
-
-    def _on_iter(self, init_start):
-        """The per-iteration callback: scikit-learn's progress lines."""
-        if not self.verbose:
-            return None
-        last = [init_start]
-
-        def report(n_iter, lower_bound, change):
-            if n_iter % self.verbose_interval == 0:
-                if self.verbose == 1:
-                    print(f"  Iteration {n_iter}")
-                else:
-                    now = time.time()
-                    print(
-                        f"  Iteration {n_iter}\t time lapse {now - last[0]:.5f}s\t "
-                        f"ll change {change:.5f}"
-                    )
-                    last[0] = now
-
-        return report
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, sample_weight=None):
@@ -566,149 +731,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             precisions = chol**2
         self.precisions_ = precisions.astype(dtype)
 
-    def fit_predict(self, X, y=None, sample_weight=None):
-        """Fit, then return the most probable component of each training sample.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : Ignored
-            Not used, present for API consistency.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,), dtype int64
-            Equal to ``fit(X).predict(X)``.
-        """
-        return self.fit(X, sample_weight=sample_weight).predict(X)
-
     # ------------------------------------------------------------------ inference
-
-    def _score(self, X, want_resp=False):
-        check_is_fitted(self)
-        X = validate_data(
-            self, X, reset=False, dtype=[np.float64, np.float32], order="C"
-        )
-        lse, labels, resp = _core.gmm_score(
-            X,
-            self.covariance_type,
-            *self._fitted_params().core_args(),
-            want_resp,
-            effective_n_threads(),
-        )
-        dtype = np.result_type(X.dtype, self.means_.dtype)
-        return lse.astype(dtype, copy=False), labels, resp
-
-    def score_samples(self, X):
-        """Log-density of the mixture at each sample, log p(x).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_prob : ndarray of shape (n_samples,)
-        """
-        return self._score(X)[0]
-
-    def score(self, X, y=None):
-        """Mean log-likelihood of X under the model.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-        y : Ignored
-            Not used, present for API consistency.
-
-        Returns
-        -------
-        log_likelihood : float
-        """
-        return float(self.score_samples(X).mean())
-
-    def predict(self, X):
-        """Most probable component of each sample.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,), dtype int64
-        """
-        return self._score(X)[1]
-
-    def predict_proba(self, X):
-        """Posterior probability of each component for each sample.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        resp : ndarray of shape (n_samples, n_components)
-            Rows sum to 1; float32 when X and the model are float32.
-        """
-        lse, _, resp = self._score(X, want_resp=True)
-        return resp.astype(lse.dtype, copy=False)
-
-    def sample(self, n_samples=1):
-        """Draw samples from the fitted mixture (scikit-learn's random stream).
-
-        Parameters
-        ----------
-        n_samples : int, default=1
-            Number of samples.
-
-        Returns
-        -------
-        X : ndarray of shape (n_samples, n_features), float64
-            Samples, grouped by component.
-        y : ndarray of shape (n_samples,), dtype int64
-            Their components.
-        """
-        check_is_fitted(self)
-        if n_samples < 1:
-            raise ValueError(
-                f"Invalid value for 'n_samples': {n_samples} . The sampling requires "
-                "at least one sample."
-            )
-        n_features = self.means_.shape[1]
-        rng = check_random_state(self.random_state)
-        counts = rng.multinomial(n_samples, self.weights_)
-        if self.covariance_type == "full":
-            parts = [
-                rng.multivariate_normal(mean, cov, int(c))
-                for mean, cov, c in zip(
-                    self.means_, self.covariances_, counts, strict=True
-                )
-            ]
-        elif self.covariance_type == "tied":
-            parts = [
-                rng.multivariate_normal(mean, self.covariances_, int(c))
-                for mean, c in zip(self.means_, counts, strict=True)
-            ]
-        else:
-            parts = [
-                mean + rng.standard_normal(size=(c, n_features)) * np.sqrt(cov)
-                for mean, cov, c in zip(
-                    self.means_, self.covariances_, counts, strict=True
-                )
-            ]
-        y = np.concatenate(
-            [np.full(int(c), i, dtype=np.int64) for i, c in enumerate(counts)]
-        )
-        return np.vstack(parts).astype(np.float64), y
 
     def _n_parameters(self):
         k, d = self.means_.shape
