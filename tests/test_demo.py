@@ -107,6 +107,12 @@ def test_demo_sections_agree_with_sklearn(tmp_path, capsys):
         for k in (2, 3, 4)
     ]
     np.testing.assert_allclose(mix["selection"]["bic"][1:4], sk_bic, rtol=1e-7)
+    # the Bayesian mixture keeps 3 of its 10 components, with scikit-learn's weights
+    bayes = mix["bayesian"]
+    assert bayes["components_used"] == 3
+    np.testing.assert_allclose(
+        bayes["weights"], bayes["sklearn_weights"], rtol=1e-6, atol=1e-12
+    )
     out = capsys.readouterr().out
     assert "7 clusters" in out and "2 clusters, 0 noise points" in out
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from datetime import datetime
 from pathlib import Path
 
@@ -377,7 +378,10 @@ def dbscan_section(pics: Pictures) -> dict:
 
 
 def mixture_section(pics: Pictures) -> dict:
-    """Gaussian mixtures: 3 components, BIC/AIC for k = 1..10, anomalies."""
+    """Gaussian mixtures: 3 components, BIC/AIC for k = 1..10, anomalies, and a
+    Bayesian mixture given 10 components."""
+    from sklearn.exceptions import ConvergenceWarning
+
     from . import GaussianMixture, density_anomalies, plot, scan_k
     from ._datasets import chapter_mixture_data
 
@@ -471,10 +475,43 @@ def mixture_section(pics: Pictures) -> dict:
         "best_aic": best_aic,
         **_step("BIC/AIC for k = 1..10 (10 inits each)", scan_seconds, sk_scan_seconds),
     }
-    fig, axes = pics.figure(ncols=2)
+    # Bayesian mixture: ten components offered, the unneeded ones get no weight
+    from . import BayesianGaussianMixture
+
+    bgm_params = dict(n_components=10, n_init=10, random_state=42)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # as in the chapter
+        bgm_seconds, bgm = best_time(
+            lambda: BayesianGaussianMixture(**bgm_params).fit(X), repeats=1
+        )
+    used = int((bgm.weights_ > 0.01).sum())
+    print(f"  BayesianGaussianMixture{bgm_params}:")
+    print("  weights_ = " + " ".join(f"{w:.2f}" for w in bgm.weights_))
+    print(f"  {used} components keep their weight (the data has 3 blobs)")
+    summary["bayesian"] = {
+        "params": bgm_params,
+        "weights": bgm.weights_.tolist(),
+        "components_used": used,
+        "lower_bound": float(bgm.lower_bound_),
+    }
+    sk_bgm_seconds = None
+    if skm is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            sk_bgm_seconds, sk_bgm = best_time(
+                lambda: skm.BayesianGaussianMixture(**bgm_params).fit(X), repeats=1
+            )
+        summary["bayesian"]["sklearn_weights"] = sk_bgm.weights_.tolist()
+    summary["bayesian"].update(
+        _step("BayesianGaussianMixture (10 inits)", bgm_seconds, sk_bgm_seconds)
+    )
+
+    fig, axes = pics.figure(ncols=3)
     if fig is not None:
         plot.gaussian_mixture(gm, X, ax=axes[0], anomalies=found.mask)
         plot.information_criteria(scan, ax=axes[1])
+        plot.gaussian_mixture(bgm, X, ax=axes[2], anomalies=None)
+        axes[2].set_title(f"BayesianGaussianMixture: {used} of 10 components used")
     pics.save(fig, "gaussian_mixture", summary)
     return summary
 

@@ -368,11 +368,12 @@ def dbscan(model, X, *, ax=None):
 
 def gaussian_mixture(model, X, *, ax=None, anomalies=2.0, resolution=300):
     """A fitted 2-D Gaussian mixture: density contours (log scale), the decision
-    boundaries, the means, and the anomalies marked.
+    boundaries, the means (of the components with weight above 0.001: a Bayesian
+    mixture's unused components are left out), and the anomalies marked.
 
     Parameters
     ----------
-    model : fitted GaussianMixture
+    model : fitted GaussianMixture or BayesianGaussianMixture
     X : array-like of shape (n_samples, 2)
     ax : matplotlib Axes, default=None
     anomalies : float, array-like of bool or None, default=2.0
@@ -408,9 +409,10 @@ def gaussian_mixture(model, X, *, ax=None, anomalies=2.0, resolution=300):
     regions = model.predict(grid).reshape(xx.shape)
     ax.contour(xx, yy, regions, linewidths=2, colors="r", linestyles="dashed")
     ax.plot(X[:, 0], X[:, 1], "k.", markersize=2)
+    used = model.means_[np.asarray(model.weights_) > 1e-3]
     ax.scatter(
-        model.means_[:, 0],
-        model.means_[:, 1],
+        used[:, 0],
+        used[:, 1],
         marker="x",
         s=60,
         linewidths=2,
