@@ -20,6 +20,19 @@ from .minibatch import MiniBatchKMeans
 from .mixture import GaussianMixture
 from .selection import KScan, density_anomalies, elbow_k, scan_k
 
+_PATCH_NAMES = ("patch_sklearn", "unpatch_sklearn", "sklearn_patched")
+
+
+def __getattr__(name):
+    # imported on first use, so that ``python -m clustercore.patch`` runs the module
+    # fresh
+    if name in _PATCH_NAMES:
+        from . import patch
+
+        return getattr(patch, name)
+    raise AttributeError(f"module 'clustercore' has no attribute {name!r}")
+
+
 try:
     __version__ = version("clustercore")
 except PackageNotFoundError:  # running from a source tree
@@ -39,6 +52,9 @@ __all__ = [
     "elbow_k",
     "dbscan",
     "k_means",
+    "patch_sklearn",
+    "sklearn_patched",
+    "unpatch_sklearn",
     "kmeans_plusplus",
     "scan_k",
     "show_config",

@@ -48,4 +48,8 @@ def show_config(file=None) -> None:
     for mod in (numpy, sklearn, threadpoolctl):
         lines.append(f"  {mod.__name__}: {mod.__version__}")
     lines.append(f"  python: {sys.version.split()[0]}")
+    patch = sys.modules.get("clustercore.patch")
+    names = patch.patched_names() if patch is not None else []
+    lines.append(f"scikit-learn names patched: {len(names)}")
+    lines += [f"  {name}" for name in names]
     print("\n".join(lines), file=file)

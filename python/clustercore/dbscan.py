@@ -22,7 +22,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _core
+from . import _core, _fallback
 from ._validation import effective_n_threads
 
 __all__ = ["DBSCAN", "dbscan"]
@@ -266,9 +266,16 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         return self
 
     def _fit_sklearn(self, X, sample_weight):
-        from sklearn.cluster import DBSCAN as SkDBSCAN
-
-        sk = SkDBSCAN(**self.get_params()).fit(X, sample_weight=sample_weight)
+        if sp.issparse(X):
+            reason = "sparse X"
+        elif self.metric == "cosine" and not self.metric_params:
+            reason = "metric='cosine' with rows of zero length"
+        else:
+            reason = f"metric={self.metric!r}" + (
+                f" with p={self.p}" if self.p is not None else ""
+            )
+        _fallback.note("DBSCAN", reason)
+        sk = _SklearnDBSCAN(**self.get_params()).fit(X, sample_weight=sample_weight)
         self.core_sample_indices_ = sk.core_sample_indices_.astype(np.int64)
         self.labels_ = sk.labels_.astype(np.int64)
         self.components_ = sk.components_

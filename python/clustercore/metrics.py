@@ -12,12 +12,15 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.metrics.cluster._unsupervised import (
+    silhouette_samples as _sk_silhouette_samples,
+)
 from sklearn.metrics.pairwise import _VALID_METRICS
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state, check_X_y
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from . import _core
+from . import _core, _fallback
 from ._validation import effective_n_threads
 
 __all__ = [
@@ -150,9 +153,8 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
     codes, freqs = _encoded(labels, X.shape[0])
     sums = _cluster_distance_sums(X, codes, len(freqs), metric, kwds)
     if sums is None:
-        from sklearn.metrics import silhouette_samples as sk_silhouette_samples
-
-        return sk_silhouette_samples(X, labels, metric=metric, **kwds)
+        _fallback.note("silhouette_samples", f"metric={metric!r}")
+        return _sk_silhouette_samples(X, labels, metric=metric, **kwds)
     s = _silhouette_from_sums(sums, codes, freqs)
     return s.astype(np.float32) if X.dtype == np.float32 else s
 
