@@ -401,19 +401,12 @@ inline void atomic_min(std::atomic<std::int64_t> &slot, std::int64_t v) {
     }
 }
 
-// parallel_for in rounds, with keep_going() (if set) called on the calling thread
-// between rounds; false stops early and returns false.
+// parallel_for with keep_going() (if set) called on the calling thread every few
+// milliseconds; false stops early and returns false.
 template <class F>
 bool parallel_rounds(std::int64_t n_tasks, int n_threads,
                      const std::function<bool()> &keep_going, F &&f) {
-    const std::int64_t round = 128;
-    for (std::int64_t t0 = 0; t0 < n_tasks; t0 += round) {
-        if (keep_going && !keep_going())
-            return false;
-        parallel_for(std::min(round, n_tasks - t0), n_threads,
-                     [&](std::int64_t t) { f(t0 + t); });
-    }
-    return true;
+    return parallel_for_until(n_tasks, n_threads, keep_going, std::forward<F>(f));
 }
 
 // Clusters numbered by root (the smallest index of the component), in increasing
@@ -446,7 +439,7 @@ DbscanResult dbscan(const T *X, std::int64_t n, std::int64_t d, const double *w,
     DbscanResult res;
     res.core.assign(static_cast<size_t>(n), 0);
     res.labels.assign(static_cast<size_t>(n), -1);
-    const i64 chunk = 256;
+    const i64 chunk = 32; // queries per task: dense data makes every query long
     const i64 n_chunks = (n + chunk - 1) / chunk;
     const bool monotone =
         w == nullptr || std::all_of(w, w + n, [](double v) { return v >= 0; });

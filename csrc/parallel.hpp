@@ -13,8 +13,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <mutex>
 
 #ifdef _OPENMP
@@ -116,6 +118,65 @@ template <class F> void parallel_for(std::int64_t n_tasks, int n_threads, F &&f)
         th.join();
 #endif
     slot.rethrow();
+}
+
+// parallel_for that can be stopped: the calling thread, between the tasks it runs
+// itself, calls keep_going() (when set) about every 20 ms; once it returns false, no
+// task starts any more and the call returns false. Tasks run at most once each, in any
+// order, so callers give every task its own output, as for parallel_for.
+template <class F>
+bool parallel_for_until(std::int64_t n_tasks, int n_threads,
+                        const std::function<bool()> &keep_going, F &&f) {
+    if (n_tasks <= 0)
+        return keep_going ? keep_going() : true;
+    n_threads = static_cast<int>(
+        std::max<std::int64_t>(1, std::min<std::int64_t>(n_threads, n_tasks)));
+    using clock = std::chrono::steady_clock;
+    const auto interval = std::chrono::milliseconds(20);
+    std::atomic<std::int64_t> next{0};
+    std::atomic<bool> stop{false};
+    ExceptionSlot slot;
+    // caller: true for the thread that called parallel_for_until
+    auto worker = [&](bool caller) {
+        auto last = clock::now();
+        for (;;) {
+            if (stop.load(std::memory_order_relaxed) || slot.failed())
+                return;
+            const std::int64_t t = next.fetch_add(1, std::memory_order_relaxed);
+            if (t >= n_tasks)
+                return;
+            try {
+                f(t);
+                if (caller && keep_going && clock::now() - last >= interval) {
+                    last = clock::now();
+                    if (!keep_going())
+                        stop.store(true, std::memory_order_relaxed);
+                }
+            } catch (...) {
+                slot.capture();
+            }
+        }
+    };
+    if (n_threads == 1) {
+        worker(true);
+    } else {
+#ifdef _OPENMP
+#pragma omp parallel num_threads(n_threads)
+        worker(omp_get_thread_num() == 0); // the encountering thread is thread 0
+#else
+        std::vector<std::thread> pool;
+        pool.reserve(static_cast<std::size_t>(n_threads - 1));
+        for (int i = 1; i < n_threads; ++i)
+            pool.emplace_back(worker, false);
+        worker(true);
+        for (auto &th : pool)
+            th.join();
+#endif
+    }
+    slot.rethrow();
+    if (!stop.load() && keep_going && !keep_going())
+        return false;
+    return !stop.load();
 }
 
 } // namespace cc

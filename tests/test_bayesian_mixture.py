@@ -237,3 +237,28 @@ def test_bad_X_same_error_as_sklearn():
     for X in (np.array([[1.0, np.nan], [0.0, 1.0]]), np.ones((1, 2)), np.ones(5)):
         _same_error(lambda cls: cls(n_components=1), X)
     _same_error(lambda cls: cls(n_components=5), np.ones((3, 2)))
+
+
+def test_gil_released_and_ctrl_c_stops_a_long_fit():
+    import _thread
+    import threading
+
+    from .reference import python_runs_during
+
+    X = _data(200_000, d=8, centers=8, seed=1)
+    bgm = BayesianGaussianMixture(
+        n_components=8, tol=0, max_iter=12, init_params="random_from_data"
+    )
+    n_during, elapsed, _ = python_runs_during(bgm.fit, X)
+    assert n_during > min(5, elapsed * 100)
+    bgm = BayesianGaussianMixture(
+        n_components=8, tol=0, max_iter=100_000, init_params="random_from_data"
+    )
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        bgm.fit(X)
+    timer.cancel()
+    assert not hasattr(bgm, "means_")
+    bgm.set_params(max_iter=2).fit(X[:3000])
+    assert bgm.n_iter_ == 2
