@@ -84,17 +84,24 @@ py::tuple labels_inertia_impl(const View &X, const carray<T> &w,
 
 template <typename T, class View>
 py::tuple block_stats_impl(const View &X, const carray<T> &w, const carray<T> &centers,
-                           const py::object &origin, int n_threads) {
+                           const py::object &origin, int n_threads,
+                           const py::object &labels_in) {
     const i64 k = static_cast<i64>(centers.shape(0));
     if (centers.ndim() != 2 || static_cast<i64>(centers.shape(1)) != X.d || k < 1)
         throw std::invalid_argument("centers have the wrong shape");
     check_vector(w, X.n, "sample_weight");
     carray<std::int32_t> labels(X.n);
+    if (labels_in.is_none()) {
+        std::fill(labels.mutable_data(), labels.mutable_data() + X.n, std::int32_t(-1));
+    } else {
+        auto before = labels_in.cast<carray<std::int32_t>>();
+        check_vector(before, X.n, "labels");
+        std::copy(before.data(), before.data() + X.n, labels.mutable_data());
+    }
     const double *o = origin_ptr(origin, X.d);
     LloydStats stats;
     {
         py::gil_scoped_release nogil;
-        std::fill(labels.mutable_data(), labels.mutable_data() + X.n, std::int32_t(-1));
         lloyd_pass(X, w.data(), centers.data(), k, o, labels.mutable_data(), Pass::full,
                    true, n_threads, stats);
     }
@@ -102,7 +109,80 @@ py::tuple block_stats_impl(const View &X, const carray<T> &w, const carray<T> &c
     py::array_t<double> weights(k);
     std::copy(stats.sums.begin(), stats.sums.end(), sums.mutable_data());
     std::copy(stats.weights.begin(), stats.weights.end(), weights.mutable_data());
-    return py::make_tuple(sums, weights, stats.inertia, labels);
+    return py::make_tuple(sums, weights, stats.inertia, labels, stats.n_changed);
+}
+
+template <typename T, class View>
+py::tuple farthest_impl(const View &X, const carray<T> &w, const carray<T> &centers,
+                        const carray<std::int32_t> &labels, i64 m, i64 offset,
+                        int n_threads) {
+    const i64 k = static_cast<i64>(centers.shape(0));
+    if (centers.ndim() != 2 || static_cast<i64>(centers.shape(1)) != X.d || k < 1)
+        throw std::invalid_argument("centers have the wrong shape");
+    check_vector(w, X.n, "sample_weight");
+    check_vector(labels, X.n, "labels");
+    RelocationCandidates c;
+    {
+        py::gil_scoped_release nogil;
+        c = farthest_samples(X, w.data(), centers.data(), k, labels.data(), m, offset,
+                             n_threads);
+    }
+    const i64 n = c.size();
+    carray<double> dist(n), weight(n), rows({n, X.d});
+    carray<std::int64_t> index(n);
+    carray<std::int32_t> label(n);
+    std::copy(c.dist.begin(), c.dist.end(), dist.mutable_data());
+    std::copy(c.weight.begin(), c.weight.end(), weight.mutable_data());
+    std::copy(c.rows.begin(), c.rows.end(), rows.mutable_data());
+    std::copy(c.index.begin(), c.index.end(), index.mutable_data());
+    std::copy(c.label.begin(), c.label.end(), label.mutable_data());
+    return py::make_tuple(dist, index, label, weight, rows);
+}
+
+// The Lloyd update from summed statistics: relocation of empty clusters onto the
+// candidates (if any), then the weighted means. Returns (centers, shift,
+// n_relocated).
+template <typename T>
+py::tuple update_impl(const carray<double> &sums, const carray<double> &weights,
+                      const carray<T> &centers, const py::object &candidates) {
+    const i64 k = static_cast<i64>(centers.shape(0));
+    const i64 d = centers.ndim() == 2 ? static_cast<i64>(centers.shape(1)) : -1;
+    if (d < 1 || static_cast<i64>(sums.size()) != k * d)
+        throw std::invalid_argument("sums and centers do not match");
+    check_vector(weights, k, "weights");
+    LloydStats stats;
+    stats.sums.assign(sums.data(), sums.data() + k * d);
+    stats.weights.assign(weights.data(), weights.data() + k);
+    i64 moved = 0;
+    if (!candidates.is_none()) {
+        const py::tuple t = candidates.cast<py::tuple>();
+        if (t.size() != 5)
+            throw std::invalid_argument("candidates must be 5 arrays");
+        RelocationCandidates c;
+        auto dist = t[0].cast<carray<double>>();
+        auto index = t[1].cast<carray<std::int64_t>>();
+        auto label = t[2].cast<carray<std::int32_t>>();
+        auto weight = t[3].cast<carray<double>>();
+        auto rows = t[4].cast<carray<double>>();
+        const i64 m = static_cast<i64>(dist.size());
+        check_vector(index, m, "candidate indices");
+        check_vector(label, m, "candidate labels");
+        check_vector(weight, m, "candidate weights");
+        if (static_cast<i64>(rows.size()) != m * d)
+            throw std::invalid_argument("candidate rows have the wrong shape");
+        for (i64 i = 0; i < m; ++i)
+            if (label.data()[i] < 0 || label.data()[i] >= k)
+                throw std::invalid_argument("candidate label out of range");
+        c.dist.assign(dist.data(), dist.data() + m);
+        c.index.assign(index.data(), index.data() + m);
+        c.label.assign(label.data(), label.data() + m);
+        c.weight.assign(weight.data(), weight.data() + m);
+        c.rows.assign(rows.data(), rows.data() + m * d);
+        moved = relocate_from_candidates(c, k, d, stats);
+    }
+    carray<T> next({k, d});
+    const double shift = lloyd_update(stats, centers.data(), k, d, next.mutable_data());
+    return py::make_tuple(next, shift, moved);
 }
 
 template <typename T, class View>
@@ -229,24 +309,47 @@ template <typename T> void register_dtype(py::module_ &m) {
         py::arg("n_threads"));
     m.def(
         "lloyd_block_stats",
-        [](const A &X, const A &w, const A &c, const py::object &origin, int nt) {
-            return block_stats_impl<T>(dense_view(X), w, c, origin, nt);
+        [](const A &X, const A &w, const A &c, const py::object &origin, int nt,
+           const py::object &labels) {
+            return block_stats_impl<T>(dense_view(X), w, c, origin, nt, labels);
         },
         py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
         py::arg("centers").noconvert(), py::arg("origin"), py::arg("n_threads"),
+        py::arg("labels") = none,
         "Sufficient statistics of one Lloyd step on a block, in double: (sums, "
-        "weights, inertia, labels).");
+        "weights, inertia, labels, n_changed); n_changed counts the labels that differ "
+        "from the given ones (all, without them).");
     m.def(
         "lloyd_block_stats_csr",
         [](const A &data, const I &ind, const I &ptr, i64 nc, const A &w, const A &c,
-           int nt) {
+           int nt, const py::object &labels) {
             return block_stats_impl<T>(csr_view(data, ind, ptr, nc), w, c, py::none(),
-                                       nt);
+                                       nt, labels);
         },
         py::arg("data").noconvert(), py::arg("indices").noconvert(),
         py::arg("indptr").noconvert(), py::arg("n_cols"),
         py::arg("sample_weight").noconvert(), py::arg("centers").noconvert(),
-        py::arg("n_threads"));
+        py::arg("n_threads"), py::arg("labels") = none);
+    m.def(
+        "kmeans_farthest",
+        [](const A &X, const A &w, const A &c, const carray<std::int32_t> &labels,
+           i64 m_, i64 offset, int nt) {
+            return farthest_impl<T>(dense_view(X), w, c, labels, m_, offset, nt);
+        },
+        py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
+        py::arg("centers").noconvert(), py::arg("labels").noconvert(), py::arg("m"),
+        py::arg("offset"), py::arg("n_threads"),
+        "The m samples farthest from their centres, candidates for empty clusters: "
+        "(squared distances, indices + offset, labels, weights, rows).");
+    m.def(
+        "lloyd_update",
+        [](const D &sums, const D &weights, const A &c, const py::object &cand) {
+            return update_impl<T>(sums, weights, c, cand);
+        },
+        py::arg("sums").noconvert(), py::arg("weights").noconvert(),
+        py::arg("centers").noconvert(), py::arg("candidates") = none,
+        "The Lloyd update from summed block statistics, as the in-memory fit makes "
+        "it: (centers, total squared shift, clusters relocated).");
     m.def(
         "kmeans_plusplus",
         [](const A &X, const A &w, const D &xsq, const py::object &origin, i64 k,

@@ -492,21 +492,30 @@ void lloyd_pass(const View &X, const T *w, const T *centers, i64 k,
     out.weights.assign(total.begin() + (accumulate ? k * d : 0), total.end());
 }
 
-// Clusters with zero weight take the samples farthest from their assigned (old) centre,
-// farthest first, ties to the lowest sample index, as scikit-learn does. Nothing moves
-// when every sample sits exactly on its centre. Updates stats.sums/weights in place;
-// returns clusters relocated.
+// Samples that may take the place of an empty cluster: the farthest from their
+// assigned (old) centres, with what moving them needs. Candidates of disjoint row sets
+// (blocks of a distributed array) can be concatenated before relocate_from_candidates.
+struct RelocationCandidates {
+    std::vector<double> dist;        // squared distance to the assigned centre
+    std::vector<i64> index;          // the sample's row (plus the caller's offset)
+    std::vector<std::int32_t> label; // its cluster
+    std::vector<double> weight;      // its weight
+    std::vector<double> rows;        // its features (m x d, the data's values)
+
+    i64 size() const { return static_cast<i64>(dist.size()); }
+};
+
+// The m samples of X farthest from their centres (ties: lowest index), their indices
+// offset by index_offset.
 template <class View, typename T>
-i64 relocate_empty_clusters(const View &X, const T *w, const T *centers_old, i64 k,
-                            const std::int32_t *labels, int n_threads,
-                            LloydStats &stats) {
+RelocationCandidates farthest_samples(const View &X, const T *w, const T *centers_old,
+                                      i64 k, const std::int32_t *labels, i64 m,
+                                      i64 index_offset, int n_threads) {
     const i64 d = X.d;
-    std::vector<i64> empty;
-    for (i64 c = 0; c < k; ++c)
-        if (stats.weights[static_cast<size_t>(c)] == 0)
-            empty.push_back(c);
-    if (empty.empty())
-        return 0;
+    RelocationCandidates out;
+    m = std::min(m, X.n);
+    if (m <= 0)
+        return out;
     const std::vector<double> cnorm2 = squared_norms(centers_old, k, d);
     std::vector<double> dist(static_cast<size_t>(X.n));
     const i64 n_tiles = (X.n + kTileRows - 1) / kTileRows;
@@ -515,26 +524,57 @@ i64 relocate_empty_clusters(const View &X, const T *w, const T *centers_old, i64
         tile_sqdist_labelled(X, r0, std::min(kTileRows, X.n - r0), centers_old,
                              cnorm2.data(), labels + r0, dist.data() + r0);
     });
-    if (*std::max_element(dist.begin(), dist.end()) == 0)
-        return 0;
-    const i64 n_far = std::min<i64>(static_cast<i64>(empty.size()), X.n);
     std::vector<i64> order(static_cast<size_t>(X.n));
     std::iota(order.begin(), order.end(), i64(0));
-    std::partial_sort(order.begin(), order.begin() + n_far, order.end(),
-                      [&](i64 a, i64 b) {
-                          const double da = dist[static_cast<size_t>(a)],
-                                       db = dist[static_cast<size_t>(b)];
-                          return da > db || (da == db && a < b);
-                      });
+    std::partial_sort(order.begin(), order.begin() + m, order.end(), [&](i64 a, i64 b) {
+        const double da = dist[static_cast<size_t>(a)],
+                     db = dist[static_cast<size_t>(b)];
+        return da > db || (da == db && a < b);
+    });
     std::vector<T> row(static_cast<size_t>(d));
+    for (i64 e = 0; e < m; ++e) {
+        const i64 i = order[static_cast<size_t>(e)];
+        out.dist.push_back(dist[static_cast<size_t>(i)]);
+        out.index.push_back(i + index_offset);
+        out.label.push_back(labels[i]);
+        out.weight.push_back(static_cast<double>(w[i]));
+        row_copy(X, i, row.data());
+        for (i64 j = 0; j < d; ++j)
+            out.rows.push_back(static_cast<double>(row[static_cast<size_t>(j)]));
+    }
+    return out;
+}
+
+// Clusters with zero weight take the candidates farthest from their centres, farthest
+// first, ties to the lowest sample index, as scikit-learn does; nothing moves when
+// every sample sits exactly on its centre. Updates stats.sums/weights in place;
+// returns clusters relocated.
+inline i64 relocate_from_candidates(const RelocationCandidates &cand, i64 k, i64 d,
+                                    LloydStats &stats) {
+    std::vector<i64> empty;
+    for (i64 c = 0; c < k; ++c)
+        if (stats.weights[static_cast<size_t>(c)] == 0)
+            empty.push_back(c);
+    if (empty.empty() || cand.size() == 0 ||
+        *std::max_element(cand.dist.begin(), cand.dist.end()) == 0)
+        return 0;
+    std::vector<i64> order(static_cast<size_t>(cand.size()));
+    std::iota(order.begin(), order.end(), i64(0));
+    std::sort(order.begin(), order.end(), [&](i64 a, i64 b) {
+        const double da = cand.dist[static_cast<size_t>(a)],
+                     db = cand.dist[static_cast<size_t>(b)];
+        return da > db || (da == db && cand.index[static_cast<size_t>(a)] <
+                                           cand.index[static_cast<size_t>(b)]);
+    });
+    const i64 n_far = std::min<i64>(static_cast<i64>(empty.size()), cand.size());
     for (i64 e = 0; e < n_far; ++e) {
         const i64 c_new = empty[static_cast<size_t>(e)];
-        const i64 i = order[static_cast<size_t>(e)];
-        const i64 c_old = labels[i];
-        const double wi = w[i];
-        row_copy(X, i, row.data());
+        const i64 s = order[static_cast<size_t>(e)];
+        const i64 c_old = cand.label[static_cast<size_t>(s)];
+        const double wi = cand.weight[static_cast<size_t>(s)];
+        const double *row = cand.rows.data() + s * d;
         for (i64 j = 0; j < d; ++j) {
-            const double v = static_cast<double>(row[static_cast<size_t>(j)]) * wi;
+            const double v = row[j] * wi;
             stats.sums[static_cast<size_t>(c_old * d + j)] -= v;
             stats.sums[static_cast<size_t>(c_new * d + j)] = v;
         }
@@ -542,6 +582,22 @@ i64 relocate_empty_clusters(const View &X, const T *w, const T *centers_old, i64
         stats.weights[static_cast<size_t>(c_old)] -= wi;
     }
     return n_far;
+}
+
+// Clusters with zero weight take the samples of X farthest from their assigned (old)
+// centres (relocate_from_candidates). Returns clusters relocated.
+template <class View, typename T>
+i64 relocate_empty_clusters(const View &X, const T *w, const T *centers_old, i64 k,
+                            const std::int32_t *labels, int n_threads,
+                            LloydStats &stats) {
+    i64 n_empty = 0;
+    for (i64 c = 0; c < k; ++c)
+        n_empty += stats.weights[static_cast<size_t>(c)] == 0;
+    if (n_empty == 0)
+        return 0;
+    const RelocationCandidates cand =
+        farthest_samples(X, w, centers_old, k, labels, n_empty, 0, n_threads);
+    return relocate_from_candidates(cand, k, X.d, stats);
 }
 
 // centers[c] = sums[c] / weights[c] for clusters of positive weight; a cluster still
@@ -566,6 +622,21 @@ void centers_from_stats(const LloydStats &s, i64 k, i64 d, T *centers) {
         if (!(s.weights[static_cast<size_t>(c)] > 0) && c != heaviest)
             std::copy(centers + heaviest * d, centers + (heaviest + 1) * d,
                       centers + c * d);
+}
+
+// The Lloyd update from a pass's statistics (empty clusters already relocated): next =
+// the weighted means (centers_from_stats, from a copy of centers). Returns the total
+// squared move of the centres, the quantity compared with tol.
+template <typename T>
+double lloyd_update(const LloydStats &stats, const T *centers, i64 k, i64 d, T *next) {
+    std::copy(centers, centers + k * d, next);
+    centers_from_stats(stats, k, d, next);
+    double shift = 0;
+    for (i64 e = 0; e < k * d; ++e) {
+        const double diff = static_cast<double>(next[e]) - centers[e];
+        shift += diff * diff;
+    }
+    return shift;
 }
 
 // ---------------------------------------------------------------- pruned assignment
@@ -892,14 +963,7 @@ LloydResult lloyd_run(const View &X, const T *w, T *centers, i64 k,
             bd != nullptr)
             bd->sums_valid =
                 false; // stats no longer match the labels: rebuild next pass
-        std::copy(centers, centers + k * d, next.begin());
-        centers_from_stats(stats, k, d, next.data());
-        double shift = 0;
-        for (i64 e = 0; e < k * d; ++e) {
-            const double diff =
-                static_cast<double>(next[static_cast<size_t>(e)]) - centers[e];
-            shift += diff * diff;
-        }
+        const double shift = lloyd_update(stats, centers, k, d, next.data());
         if (bd != nullptr)
             move_bounds(centers, next.data(), k, d, labels, X.n, p.n_threads, *bd);
         std::copy(next.begin(), next.end(), centers);

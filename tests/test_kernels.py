@@ -42,7 +42,10 @@ def test_block_statistics_add_up(rng):
     X = rng.normal(size=(5000, 4))
     w = rng.uniform(0.5, 2, 5000)
     C = X[:6].copy()
-    sums, weights, inertia, labels = _core.lloyd_block_stats(X, w, C, None, 2)
+    sums, weights, inertia, labels, changed = _core.lloyd_block_stats(X, w, C, None, 2)
+    assert changed == len(X)  # without labels to compare with, all count as changed
+    again = _core.lloyd_block_stats(X, w, C, None, 2, labels)
+    assert again[4] == 0
     parts = [
         _core.lloyd_block_stats(X[s], w[s], C, None, 1)
         for s in (slice(0, 1700), slice(1700, None))

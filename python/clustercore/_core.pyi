@@ -28,6 +28,7 @@ __all__: list[str] = [
     "gmm_mstep",
     "gmm_resp_stats",
     "gmm_score",
+    "kmeans_farthest",
     "kmeans_plusplus",
     "kmeans_plusplus_csr",
     "labels_inertia",
@@ -36,6 +37,7 @@ __all__: list[str] = [
     "lloyd_block_stats",
     "lloyd_block_stats_csr",
     "lloyd_csr",
+    "lloyd_update",
     "max_threads",
     "minibatch_fit",
     "minibatch_fit_csr",
@@ -478,6 +480,34 @@ def gmm_score(
     """
 
 @typing.overload
+def kmeans_farthest(
+    X: numpy.typing.NDArray[numpy.float32],
+    sample_weight: numpy.typing.NDArray[numpy.float32],
+    centers: numpy.typing.NDArray[numpy.float32],
+    labels: numpy.typing.NDArray[numpy.int32],
+    m: typing.SupportsInt | typing.SupportsIndex,
+    offset: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    The m samples farthest from their centres, candidates for empty clusters: (squared distances, indices + offset, labels, weights, rows).
+    """
+
+@typing.overload
+def kmeans_farthest(
+    X: numpy.typing.NDArray[numpy.float64],
+    sample_weight: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    labels: numpy.typing.NDArray[numpy.int32],
+    m: typing.SupportsInt | typing.SupportsIndex,
+    offset: typing.SupportsInt | typing.SupportsIndex,
+    n_threads: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple:
+    """
+    The m samples farthest from their centres, candidates for empty clusters: (squared distances, indices + offset, labels, weights, rows).
+    """
+
+@typing.overload
 def kmeans_plusplus(
     X: numpy.typing.NDArray[numpy.float32],
     sample_weight: numpy.typing.NDArray[numpy.float32],
@@ -622,9 +652,10 @@ def lloyd_block_stats(
     centers: numpy.typing.NDArray[numpy.float32],
     origin: typing.Any,
     n_threads: typing.SupportsInt | typing.SupportsIndex,
+    labels: typing.Any = None,
 ) -> tuple:
     """
-    Sufficient statistics of one Lloyd step on a block, in double: (sums, weights, inertia, labels).
+    Sufficient statistics of one Lloyd step on a block, in double: (sums, weights, inertia, labels, n_changed); n_changed counts the labels that differ from the given ones (all, without them).
     """
 
 @typing.overload
@@ -634,9 +665,10 @@ def lloyd_block_stats(
     centers: numpy.typing.NDArray[numpy.float64],
     origin: typing.Any,
     n_threads: typing.SupportsInt | typing.SupportsIndex,
+    labels: typing.Any = None,
 ) -> tuple:
     """
-    Sufficient statistics of one Lloyd step on a block, in double: (sums, weights, inertia, labels).
+    Sufficient statistics of one Lloyd step on a block, in double: (sums, weights, inertia, labels, n_changed); n_changed counts the labels that differ from the given ones (all, without them).
     """
 
 @typing.overload
@@ -648,6 +680,7 @@ def lloyd_block_stats_csr(
     sample_weight: numpy.typing.NDArray[numpy.float32],
     centers: numpy.typing.NDArray[numpy.float32],
     n_threads: typing.SupportsInt | typing.SupportsIndex,
+    labels: typing.Any = None,
 ) -> tuple: ...
 @typing.overload
 def lloyd_block_stats_csr(
@@ -658,6 +691,7 @@ def lloyd_block_stats_csr(
     sample_weight: numpy.typing.NDArray[numpy.float64],
     centers: numpy.typing.NDArray[numpy.float64],
     n_threads: typing.SupportsInt | typing.SupportsIndex,
+    labels: typing.Any = None,
 ) -> tuple: ...
 @typing.overload
 def lloyd_csr(
@@ -685,6 +719,28 @@ def lloyd_csr(
     n_threads: typing.SupportsInt | typing.SupportsIndex,
     on_iter: typing.Any = None,
 ) -> tuple: ...
+@typing.overload
+def lloyd_update(
+    sums: numpy.typing.NDArray[numpy.float64],
+    weights: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float32],
+    candidates: typing.Any = None,
+) -> tuple:
+    """
+    The Lloyd update from summed block statistics, as the in-memory fit makes it: (centers, total squared shift, clusters relocated).
+    """
+
+@typing.overload
+def lloyd_update(
+    sums: numpy.typing.NDArray[numpy.float64],
+    weights: numpy.typing.NDArray[numpy.float64],
+    centers: numpy.typing.NDArray[numpy.float64],
+    candidates: typing.Any = None,
+) -> tuple:
+    """
+    The Lloyd update from summed block statistics, as the in-memory fit makes it: (centers, total squared shift, clusters relocated).
+    """
+
 def max_threads() -> int:
     """
     Threads the parallel runtime would use now (OMP_NUM_THREADS, threadpoolctl).

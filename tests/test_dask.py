@@ -1,0 +1,138 @@
+"""clustercore.dask: fits on dask arrays equal the in-memory fits."""
+
+import subprocess
+import sys
+
+import clustercore
+import numpy as np
+import pytest
+
+from .reference import blobs
+
+da = pytest.importorskip("dask.array")
+dask = pytest.importorskip("dask")
+distributed = pytest.importorskip("distributed")
+
+from clustercore.dask import KMeans as DaskKMeans  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def cluster_client():
+    """A LocalCluster of 2 worker processes with 1 thread each."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+def _data(dtype=np.float64):
+    return blobs(6000, d=4, k=6, std=1.0, seed=3, dtype=dtype)
+
+
+def _assert_same_fit(dask_fit, mem, rtol=1e-12):
+    assert dask_fit.n_iter_ == mem.n_iter_
+    np.testing.assert_allclose(
+        dask_fit.cluster_centers_, mem.cluster_centers_, rtol=rtol
+    )
+    assert dask_fit.inertia_ == pytest.approx(mem.inertia_, rel=rtol)
+    np.testing.assert_array_equal(np.asarray(dask_fit.labels_), mem.labels_)
+
+
+@pytest.mark.parametrize("n_chunks", [1, 2, 7])
+@pytest.mark.parametrize("tol", [0.0, 1e-4])
+def test_equals_in_memory_fit(n_chunks, tol):
+    X = _data()
+    init = X[:6].copy()
+    mem = clustercore.KMeans(6, init=init, n_init=1, tol=tol).fit(X)
+    Xd = da.from_array(X, chunks=(-(-len(X) // n_chunks), 4))
+    with dask.config.set(scheduler="threads"):
+        fit = DaskKMeans(6, init=init, n_init=1, tol=tol).fit(Xd)
+    _assert_same_fit(fit, mem)
+    assert isinstance(fit.labels_, da.Array)
+    if n_chunks == 1:  # one block: the very same sums
+        np.testing.assert_array_equal(fit.cluster_centers_, mem.cluster_centers_)
+
+
+def test_equals_in_memory_fit_on_a_process_cluster(cluster_client):
+    X = _data()
+    init = X[:6].copy()
+    mem = clustercore.KMeans(6, init=init, n_init=1).fit(X)
+    fit = DaskKMeans(6, init=init, n_init=1).fit(da.from_array(X, chunks=(900, 4)))
+    _assert_same_fit(fit, mem)
+    predicted = fit.predict(da.from_array(X, chunks=(1000, 4))).compute()
+    np.testing.assert_array_equal(predicted, mem.labels_)
+
+
+def test_unequal_empty_and_unknown_chunks_and_weights():
+    X = _data()
+    w = np.random.default_rng(0).uniform(0.5, 2.0, len(X))
+    init = X[:6].copy()
+    mem = clustercore.KMeans(6, init=init, n_init=1).fit(X, sample_weight=w)
+    Xd = da.from_array(X, chunks=((1000, 0, 2500, 7, 2493), (4,)))
+    wd = da.from_array(w, chunks=((1000, 0, 2500, 7, 2493),))
+    with dask.config.set(scheduler="threads"):
+        fit = DaskKMeans(6, init=init, n_init=1).fit(Xd, sample_weight=wd)
+        _assert_same_fit(fit, mem)
+        unknown = Xd[Xd[:, 0] > -np.inf]  # chunk sizes unknown (nan) until computed
+        assert np.isnan(unknown.chunks[0][0])
+        again = DaskKMeans(6, init=init, n_init=1).fit(unknown, sample_weight=wd)
+    _assert_same_fit(again, mem)
+
+
+def test_float32_kept():
+    X = _data(np.float32)
+    init = X[:6].copy()
+    mem = clustercore.KMeans(6, init=init, n_init=1).fit(X)
+    with dask.config.set(scheduler="threads"):
+        fit = DaskKMeans(6, init=init, n_init=1).fit(da.from_array(X, chunks=(2000, 4)))
+        distances = fit.transform(da.from_array(X, chunks=(2000, 4)))
+    assert fit.cluster_centers_.dtype == np.float32
+    assert distances.dtype == np.float32
+    _assert_same_fit(fit, mem, rtol=1e-5)
+    np.testing.assert_allclose(distances.compute(), mem.transform(X), rtol=1e-5)
+
+
+def test_empty_cluster_relocated_as_in_memory():
+    X = _data()
+    init = np.vstack([X[:5], [[1e3, 1e3, 1e3, 1e3]]])  # the last centre gets no sample
+    mem = clustercore.KMeans(6, init=init, n_init=1, max_iter=5).fit(X)
+    with dask.config.set(scheduler="threads"):
+        fit = DaskKMeans(6, init=init, n_init=1, max_iter=5).fit(
+            da.from_array(X, chunks=(1700, 4))
+        )
+    _assert_same_fit(fit, mem)
+    assert np.abs(fit.cluster_centers_).max() < 100  # it came back to the data
+
+
+def test_kmeans_plusplus_on_all_rows_equals_in_memory():
+    # init_sample >= n: k-means++ draws scikit-learn's stream on all of X
+    X = _data()
+    mem = clustercore.KMeans(6, random_state=4).fit(X)
+    with dask.config.set(scheduler="threads"):
+        fit = DaskKMeans(6, random_state=4).fit(da.from_array(X, chunks=(2500, 4)))
+    assert fit.inertia_ == pytest.approx(mem.inertia_, rel=1e-12)
+
+
+def test_numpy_input_is_the_in_memory_fit():
+    X = _data()
+    a = DaskKMeans(6, random_state=0).fit(X)
+    b = clustercore.KMeans(6, random_state=0).fit(X)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
+
+
+def test_import_clustercore_does_not_import_dask():
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, clustercore; print('dask' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.strip() == "False"
