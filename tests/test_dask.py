@@ -136,3 +136,56 @@ def test_import_clustercore_does_not_import_dask():
         check=True,
     )
     assert run.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- GaussianMixture
+
+from clustercore.dask import GaussianMixture as DaskGaussianMixture  # noqa: E402
+
+
+def _assert_same_mixture(ours, mem, X, rtol=1e-10):
+    assert ours.n_iter_ == mem.n_iter_
+    assert ours.converged_ == mem.converged_
+    for attr in ("weights_", "means_", "covariances_", "precisions_cholesky_"):
+        np.testing.assert_allclose(
+            getattr(ours, attr), getattr(mem, attr), rtol=rtol, atol=rtol, err_msg=attr
+        )
+    assert ours.lower_bound_ == pytest.approx(mem.lower_bound_, rel=rtol)
+    Xd = da.from_array(X, chunks=(2000, X.shape[1]))
+    np.testing.assert_allclose(
+        ours.predict_proba(Xd).compute(), mem.predict_proba(X), atol=1e-9
+    )
+    np.testing.assert_array_equal(ours.predict(Xd).compute(), mem.predict(X))
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+@pytest.mark.parametrize("init_params", ["kmeans", "k-means++", "random_from_data"])
+def test_mixture_equals_in_memory_fit(covariance_type, init_params):
+    X = blobs(4000, d=3, k=4, std=1.0, seed=5)
+    kw = dict(covariance_type=covariance_type, init_params=init_params, random_state=0)
+    mem = clustercore.GaussianMixture(4, **kw).fit(X)
+    with dask.config.set(scheduler="threads"):
+        for n_chunks in (1, 2, 7):
+            Xd = da.from_array(X, chunks=(-(-len(X) // n_chunks), 3))
+            _assert_same_mixture(DaskGaussianMixture(4, **kw).fit(Xd), mem, X)
+
+
+def test_mixture_weights_float32_and_process_cluster(cluster_client):
+    X = blobs(4000, d=3, k=4, std=1.0, seed=6)
+    w = np.random.default_rng(1).integers(1, 4, len(X)).astype(float)
+    kw = dict(random_state=0, init_params="random_from_data")
+    mem = clustercore.GaussianMixture(4, **kw).fit(X, sample_weight=w)
+    Xd = da.from_array(X, chunks=(900, 3))
+    wd = da.from_array(w, chunks=(900,))
+    _assert_same_mixture(DaskGaussianMixture(4, **kw).fit(Xd, sample_weight=wd), mem, X)
+    X32 = X.astype(np.float32)
+    mem32 = clustercore.GaussianMixture(4, **kw).fit(X32)
+    fit32 = DaskGaussianMixture(4, **kw).fit(da.from_array(X32, chunks=(900, 3)))
+    assert fit32.means_.dtype == np.float32
+    np.testing.assert_allclose(fit32.means_, mem32.means_, rtol=1e-5, atol=1e-5)
+
+
+def test_mixture_refuses_random_init_on_dask():
+    X = da.from_array(blobs(500, d=2, k=2, seed=1), chunks=(100, 2))
+    with pytest.raises(ValueError, match="init_params='random' is not available"):
+        DaskGaussianMixture(2, init_params="random").fit(X)

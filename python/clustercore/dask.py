@@ -16,20 +16,24 @@ from __future__ import annotations
 
 import copy
 import math
+import time
+import warnings
 from numbers import Integral
 
 import dask
 import dask.array as da
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _is_arraylike_not_scalar, check_is_fitted
 
 from . import _core
 from . import kmeans as _kmeans
+from . import mixture as _mixture
 from ._validation import effective_n_threads
 
-__all__ = ["KMeans"]
+__all__ = ["GaussianMixture", "KMeans"]
 
 
 # ---------------------------------------------------------------- helpers
@@ -56,20 +60,29 @@ def _boxed(value):
     return out
 
 
-def _per_block(fn, X, w, *args):
-    """[fn(block, its weights, row offset, *args) for every row block], computed
-    where the blocks are, in block order."""
+def _per_block(fn, X, w, *args, columns=()):
+    """[fn(block, its weights, row offset, *columns' blocks, *args) for every row
+    block], computed where the blocks are, in block order. columns: 1-D dask arrays
+    in X's row chunks (labels, ...)."""
 
-    def run(x, w2, block_info=None):
+    def run(x, w2, *cols, block_info=None):
         offset = block_info[0]["array-location"][0][0]
+        parts = [np.ascontiguousarray(c[:, 0]) for c in cols]
         return _boxed(
-            fn(np.ascontiguousarray(x), np.ascontiguousarray(w2[:, 0]), offset, *args)
+            fn(
+                np.ascontiguousarray(x),
+                np.ascontiguousarray(w2[:, 0]),
+                offset,
+                *parts,
+                *args,
+            )
         )
 
     out = da.map_blocks(
         run,
         X,
         w[:, None],
+        *[c.rechunk((X.chunks[0],))[:, None] for c in columns],
         dtype=object,
         chunks=((1,) * X.numblocks[0], (1,)),
         meta=np.empty((0, 0), dtype=object),
@@ -315,3 +328,301 @@ class _Shape:
 
     def __init__(self, n, d):
         self.shape = (n, d)
+
+
+# ---------------------------------------------------------------- GaussianMixture
+
+
+def _gmm_block_stats(x, w, offset, covariance_type, weights, means, chol):
+    acc, log_lik, weight = _core.gmm_estep_stats(
+        x, w.astype(np.float64), covariance_type, weights, means, chol, 1
+    )
+    return acc, log_lik, weight
+
+
+def _gmm_label_stats(x, w, offset, labels, covariance_type, shift):
+    return _core.gmm_resp_stats(
+        x,
+        w.astype(np.float64),
+        labels.astype(np.int64),
+        None,
+        shift,
+        covariance_type,
+        1,
+    )[0]
+
+
+class GaussianMixture(_mixture.GaussianMixture):
+    """:class:`clustercore.GaussianMixture` that also fits dask arrays.
+
+    Every EM iteration maps the C++ E-step over the blocks; each returns its
+    sufficient statistics (per component: weight, first and second moments about the
+    current means) and log-likelihood in double, the client adds them in a fixed tree
+    over the blocks and runs the same C++ M-step as the in-memory fit. With the same
+    initialisation the fit equals the in-memory one to rounding. ``init_params``:
+    'kmeans' (clustercore.dask.KMeans), 'k-means++' (on ``init_sample`` rows drawn at
+    random, all of them when there are fewer) and 'random_from_data'; 'random' would
+    need n x k random numbers on the client and is refused for dask input. NumPy input
+    is the in-memory fit.
+    """
+
+    _parameter_constraints = {
+        **_mixture.GaussianMixture._parameter_constraints,
+        "init_sample": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        n_components=1,
+        *,
+        covariance_type="full",
+        tol=1e-3,
+        reg_covar=1e-6,
+        max_iter=100,
+        n_init=1,
+        init_params="kmeans",
+        weights_init=None,
+        means_init=None,
+        precisions_init=None,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        verbose_interval=10,
+        init_sample=100_000,
+    ):
+        super().__init__(
+            n_components,
+            covariance_type=covariance_type,
+            tol=tol,
+            reg_covar=reg_covar,
+            max_iter=max_iter,
+            n_init=n_init,
+            init_params=init_params,
+            weights_init=weights_init,
+            means_init=means_init,
+            precisions_init=precisions_init,
+            random_state=random_state,
+            warm_start=warm_start,
+            verbose=verbose,
+            verbose_interval=verbose_interval,
+        )
+        self.init_sample = init_sample
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Fit on a dask array (or, for any other input, as clustercore's)."""
+        if not isinstance(X, da.Array):
+            return super().fit(X, y=y, sample_weight=sample_weight)
+        self._validate_params()
+        if X.ndim != 2:
+            raise ValueError(f"Expected 2D array, got {X.ndim}D array instead.")
+        if X.dtype not in (np.float32, np.float64):
+            X = X.astype(np.float64)
+        X, w = _rows_and_weights(X, sample_weight)
+        n, d = X.shape
+        if n < max(2, self.n_components):
+            raise ValueError(
+                "Expected n_samples >= n_components but got "
+                f"n_components = {self.n_components}, n_samples = {n}"
+            )
+        self.n_features_in_ = d
+        inits = self._validated_inits(d)
+        random_state = check_random_state(self.random_state)
+        do_init = not (self.warm_start and hasattr(self, "converged_"))
+        best = None
+        for init in range(self.n_init if do_init else 1):
+            init_start = time.time()
+            if self.verbose:
+                print(f"Initialization {init}")
+            if do_init:
+                params = self._dask_initial_params(X, w, random_state, inits)
+            else:
+                params = self._fitted_params()
+            lower_bound = -np.inf if do_init else float(self.lower_bound_)
+            run = self._em(X, w, params, lower_bound, self._on_iter(init_start))
+            if best is None or run[0] > best[0] or best[0] == -np.inf:
+                best = run
+        lower_bound, params, n_iter, converged, bounds = best
+        if not converged and self.max_iter > 0:
+            warnings.warn(
+                "Best performing initialization did not converge. Try different init "
+                "parameters, or increase max_iter, tol, or check for degenerate data.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        self._set_params(params, X.dtype)
+        self.converged_ = bool(converged)
+        self.n_iter_ = int(n_iter)
+        self.lower_bound_ = X.dtype.type(lower_bound)
+        self.lower_bounds_ = [X.dtype.type(b) for b in bounds]
+        return self
+
+    def _em(self, X, w, params, lower_bound, on_iter):
+        """scikit-learn's EM loop (the in-memory one runs in C++ as gmm_em): the
+        E-step's mean log-likelihood is the bound, then the same C++ M-step."""
+        kind = self.covariance_type
+        bounds, converged, n_iter = [], False, 0
+        if self.max_iter == 0:
+            return -np.inf, params, 0, False, []
+        for it in range(1, self.max_iter + 1):
+            stats = _per_block(_gmm_block_stats, X, w, kind, *params.core_args())
+            acc, log_lik, weight = _tree_sum(stats, _add_stats)
+            bound = log_lik / weight
+            try:
+                params = _mixture._Params(
+                    *_core.gmm_mstep(
+                        np.ascontiguousarray(acc),
+                        params.means,
+                        kind,
+                        self.reg_covar,
+                        0.0,
+                    )
+                )
+            except _core.IllDefinedCovariance:
+                raise _mixture._ill_defined(X.dtype) from None
+            change = bound - lower_bound
+            lower_bound = bound
+            bounds.append(bound)
+            n_iter = it
+            if on_iter is not None:
+                on_iter(it, bound, change)
+            if abs(change) < self.tol:
+                converged = True
+                break
+        return lower_bound, params, n_iter, converged, bounds
+
+    def _dask_stats_about_means(self, X, w, labels):
+        """_stats_about_means for one-hot labels given as a dask array."""
+        k, d = self.n_components, X.shape[1]
+        count, sums, _ = _tree_sum(_per_block(_block_moments, X, w), _merge_moments)
+        shift = np.ascontiguousarray(np.broadcast_to(sums / count, (k, d)))
+        stats = None
+        for _ in range(2):
+            parts = _per_block(
+                _gmm_label_stats, X, w, self.covariance_type, shift, columns=(labels,)
+            )
+            stats = _tree_sum(parts, np.add)
+            nk = stats[:, 0]
+            shift = np.ascontiguousarray(
+                (stats[:, 1 : 1 + d] + shift * nk[:, None])
+                / (nk + _mixture._EPS)[:, None]
+            )
+        return stats, shift
+
+    def _dask_initial_params(self, X, w, random_state, inits):
+        weights_init, means_init, precisions_init = inits
+        n, k = X.shape[0], self.n_components
+        kind = self.covariance_type
+        if all(v is not None for v in inits):
+            chol = _mixture._cholesky_of_precisions(precisions_init, kind)
+            cov = _mixture._covariances_of_cholesky(chol, kind)
+            return _mixture._Params(weights_init, means_init, cov, chol)
+        total = float(w.sum(dtype=np.float64).compute())
+        seeds = None
+        if self.init_params == "kmeans":
+            km = KMeans(
+                k, n_init=1, random_state=random_state, init_sample=self.init_sample
+            ).fit(X, sample_weight=w)
+            stats, shift = self._dask_stats_about_means(X, w, km.labels_)
+        elif self.init_params == "random":
+            raise ValueError(
+                "init_params='random' is not available for dask arrays (it draws n x "
+                "n_components random numbers); use 'kmeans', 'k-means++' or "
+                "'random_from_data'"
+            )
+        else:
+            if self.init_params == "random_from_data":
+                indices = random_state.choice(n, size=k, replace=False)
+            else:  # k-means++ on a sample (all rows when there are fewer)
+                from .kmeans import kmeans_plusplus
+
+                m = min(n, max(self.init_sample, k))
+                rows = (
+                    np.sort(random_state.choice(n, size=m, replace=False))
+                    if m < n
+                    else np.arange(n)
+                )
+                Xs, ws = dask.compute(X[rows], w[rows])
+                _, picked = kmeans_plusplus(
+                    np.ascontiguousarray(Xs),
+                    k,
+                    random_state=random_state,
+                    sample_weight=np.asarray(ws, dtype=np.float64),
+                )
+                indices = rows[picked]
+            Xs, ws = dask.compute(X[indices], w[indices])
+            Xs = np.ascontiguousarray(Xs)
+            ws = np.asarray(ws, dtype=np.float64)
+            stats, shift = self._stats_about_means(Xs, ws, resp=np.eye(k))
+            seeds = (Xs, ws)
+        try:
+            params = _mixture._Params(
+                *_core.gmm_mstep(stats, shift, kind, self.reg_covar, total)
+            )
+        except _core.IllDefinedCovariance:
+            raise _mixture._ill_defined(X.dtype) from None
+        if seeds is not None and kind == "tied":
+            X64 = X.astype(np.float64)
+            w64 = w.astype(np.float64)
+            full = (X64.T @ (X64 * w64[:, None])).compute()
+            Xs64 = seeds[0].astype(np.float64)
+            others = full - Xs64.T @ (Xs64 * seeds[1][:, None])
+            cov = params.covariances + others / (
+                float(seeds[1].sum()) + k * _mixture._EPS
+            )
+            try:
+                L = np.linalg.cholesky(cov)
+            except np.linalg.LinAlgError:
+                raise _mixture._ill_defined(X.dtype) from None
+            params = _mixture._Params(
+                params.weights, params.means, cov, np.triu(np.linalg.inv(L).T)
+            )
+        if weights_init is not None:
+            params.weights = np.array(weights_init, dtype=np.float64)
+        if means_init is not None:
+            params.means = np.ascontiguousarray(means_init, dtype=np.float64)
+        if precisions_init is not None:
+            params.precisions_cholesky = _mixture._cholesky_of_precisions(
+                precisions_init, kind
+            )
+            params.covariances = _mixture._covariances_of_cholesky(
+                params.precisions_cholesky, kind
+            )
+        return params
+
+    def _dask_score(self, X, method):
+        check_is_fitted(self)
+        X = X.rechunk({1: -1})
+        model = copy.copy(self)
+        fn = getattr(_mixture.GaussianMixture, method)
+        k = self.n_components
+        dtype = np.result_type(X.dtype, self.means_.dtype)
+
+        def run(b):
+            if len(b) == 0:
+                if method == "predict":
+                    return np.empty(0, np.int64)
+                return np.empty((0, k) if method == "predict_proba" else (0,), dtype)
+            return fn(model, b)
+
+        if method == "predict_proba":
+            return X.map_blocks(run, chunks=(X.chunks[0], (k,)), dtype=dtype)
+        out = np.int64 if method == "predict" else dtype
+        return X.map_blocks(run, drop_axis=1, dtype=out, meta=np.empty(0, out))
+
+    def predict(self, X):
+        """Most probable component of each sample (lazy for a dask array)."""
+        if isinstance(X, da.Array):
+            return self._dask_score(X, "predict")
+        return super().predict(X)
+
+    def predict_proba(self, X):
+        """Posterior probabilities (lazy for a dask array)."""
+        if isinstance(X, da.Array):
+            return self._dask_score(X, "predict_proba")
+        return super().predict_proba(X)
+
+    def score_samples(self, X):
+        """log p(x) of each sample (lazy for a dask array)."""
+        if isinstance(X, da.Array):
+            return self._dask_score(X, "score_samples")
+        return super().score_samples(X)
