@@ -189,3 +189,42 @@ def test_mixture_refuses_random_init_on_dask():
     X = da.from_array(blobs(500, d=2, k=2, seed=1), chunks=(100, 2))
     with pytest.raises(ValueError, match="init_params='random' is not available"):
         DaskGaussianMixture(2, init_params="random").fit(X)
+
+
+# ---------------------------------------------------------------- MiniBatchKMeans
+
+from clustercore.dask import MiniBatchKMeans as DaskMiniBatchKMeans  # noqa: E402
+
+
+def test_minibatch_pass_equals_partial_fit_over_the_same_batches():
+    X = _data()
+    init = X[:6].copy()
+    kw = dict(init=init, batch_size=500, reassignment_ratio=0.0)
+    stream = clustercore.MiniBatchKMeans(6, **kw)
+    for start in range(0, len(X), 500):
+        stream.partial_fit(X[start : start + 500])
+    with dask.config.set(scheduler="threads"):
+        fit = DaskMiniBatchKMeans(6, max_iter=1, max_no_improvement=None, **kw).fit(
+            da.from_array(X, chunks=(1500, 4))
+        )
+    assert fit.n_steps_ == stream.n_steps_ == 12
+    np.testing.assert_allclose(
+        fit.cluster_centers_, stream.cluster_centers_, rtol=1e-12
+    )
+    np.testing.assert_array_equal(fit._counts, stream._counts)
+    labels = fit.labels_.compute()
+    np.testing.assert_array_equal(labels, stream.predict(X))
+    assert fit.inertia_ == pytest.approx(-stream.score(X), rel=1e-12)
+
+
+def test_minibatch_quality_matches_in_memory():
+    # the same initial centres (the in-memory draws); batches differ (consecutive
+    # rows against random draws), the optimum found does not
+    X = _data()
+    for seed in range(3):
+        mem = clustercore.MiniBatchKMeans(6, random_state=seed, batch_size=256).fit(X)
+        with dask.config.set(scheduler="threads"):
+            fit = DaskMiniBatchKMeans(6, random_state=seed, batch_size=256).fit(
+                da.from_array(X, chunks=(1000, 4))
+            )
+        assert fit.inertia_ == pytest.approx(mem.inertia_, rel=0.01)

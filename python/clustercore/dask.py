@@ -30,10 +30,11 @@ from sklearn.utils.validation import _is_arraylike_not_scalar, check_is_fitted
 
 from . import _core
 from . import kmeans as _kmeans
+from . import minibatch as _minibatch
 from . import mixture as _mixture
 from ._validation import effective_n_threads
 
-__all__ = ["GaussianMixture", "KMeans"]
+__all__ = ["GaussianMixture", "KMeans", "MiniBatchKMeans"]
 
 
 # ---------------------------------------------------------------- helpers
@@ -626,3 +627,154 @@ class GaussianMixture(_mixture.GaussianMixture):
         if isinstance(X, da.Array):
             return self._dask_score(X, "score_samples")
         return super().score_samples(X)
+
+
+# ---------------------------------------------------------------- MiniBatchKMeans
+
+
+class MiniBatchKMeans(_minibatch.MiniBatchKMeans):
+    """:class:`clustercore.MiniBatchKMeans` that also fits dask arrays, in passes over
+    the blocks.
+
+    Each pass brings the blocks to the client one at a time, in order, and takes
+    ``batch_size`` consecutive rows of a block as a batch: one C++ mini-batch step
+    each (the step of :meth:`clustercore.MiniBatchKMeans.partial_fit`, with its
+    random reassignment). ``max_iter`` passes at most; ``max_no_improvement`` and
+    ``tol`` stop early as in memory. Only one block is in memory at a time, so X may
+    be larger than memory. The initialisation is the in-memory one on ``init_size``
+    rows drawn at random. NumPy input is the in-memory fit.
+    """
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Fit on a dask array (or, for any other input, as clustercore's)."""
+        if not isinstance(X, da.Array):
+            return super().fit(X, y=y, sample_weight=sample_weight)
+        self._validate_params()
+        if X.ndim != 2:
+            raise ValueError(f"Expected 2D array, got {X.ndim}D array instead.")
+        if X.dtype not in (np.float32, np.float64):
+            X = X.astype(np.float64)
+        X, w = _rows_and_weights(X, sample_weight)
+        n, d = X.shape
+        self._check_params_vs_input(_Shape(n, d))
+        self.n_features_in_ = d
+        random_state = check_random_state(self.random_state)
+        n_threads = effective_n_threads()
+        count, sums, m2 = _tree_sum(_per_block(_block_moments, X, w), _merge_moments)
+        self._origin = np.ascontiguousarray(sums / count)
+        self._tol = float((m2 / count).mean() * self.tol) if self.tol > 0 else 0.0
+
+        # the in-memory initialisation, on rows drawn at random
+        validation = random_state.randint(0, n, self._init_size)
+        X_valid, w_valid = (
+            np.ascontiguousarray(a) for a in dask.compute(X[validation], w[validation])
+        )
+        init = self._checked_init(X)
+        best = None
+        for _ in range(self._n_init):
+            if _is_arraylike_not_scalar(init):
+                centers = np.ascontiguousarray(init, dtype=X.dtype)
+            else:
+                rows = random_state.randint(0, n, self._init_size)
+                Xs, ws = (
+                    np.ascontiguousarray(a) for a in dask.compute(X[rows], w[rows])
+                )
+                centers = self._init_centroids(
+                    Xs, None, self._origin, init, random_state, ws, n_threads
+                )
+            _, inertia = _core.labels_inertia(
+                X_valid, w_valid, centers, self._origin, n_threads
+            )
+            if best is None or inertia < best[1]:
+                best = (centers, inertia)
+        self.cluster_centers_ = np.array(best[0])
+        self._n_features_out = self.n_clusters
+        self._counts = np.zeros(self.n_clusters, dtype=np.float64)
+        self._n_since_last_reassign = 0
+        self._random_state = random_state
+
+        steps, ewa, ewa_min, no_improvement = 0, None, None, 0
+        alpha = min(1.0, self._batch_size * 2.0 / (n + 1))
+        stop = False
+        for _ in range(self.max_iter):
+            for xb, wb in zip(
+                X.to_delayed().ravel(), w.to_delayed().ravel(), strict=True
+            ):
+                xb, wb = dask.compute(xb, wb)
+                xb, wb = np.ascontiguousarray(xb), np.ascontiguousarray(wb)
+                for start in range(0, len(xb), self._batch_size):
+                    part = slice(start, start + self._batch_size)
+                    inertia, shift = self._step(xb[part], wb[part], n_threads)
+                    steps += 1
+                    mean = inertia / len(xb[part])
+                    if steps == 1:
+                        continue
+                    ewa = mean if ewa is None else ewa * (1 - alpha) + mean * alpha
+                    if self._tol > 0 and shift <= self._tol:
+                        stop = True
+                    elif ewa_min is None or ewa < ewa_min:
+                        no_improvement, ewa_min = 0, ewa
+                    else:
+                        no_improvement += 1
+                    if (
+                        self.max_no_improvement is not None
+                        and no_improvement >= self.max_no_improvement
+                    ):
+                        stop = True
+                    if stop:
+                        break
+                if stop:
+                    break
+            if stop:
+                break
+        self.n_steps_ = steps
+        self.n_iter_ = int(math.ceil(steps * self._batch_size / n))
+        self._ewa_inertia = ewa
+        if self.compute_labels:
+            stats = _per_block(_block_stats, X, w, self.cluster_centers_, self._origin)
+            self.inertia_ = float(_tree_sum(stats, _add_stats)[2])
+            self.labels_ = self.predict(X)
+        else:
+            self.inertia_ = float(
+                (ewa or 0.0) * float(w.sum(dtype=np.float64).compute())
+            )
+        return self
+
+    def _step(self, xb, wb, n_threads):
+        """One C++ mini-batch step (partial_fit's): (batch inertia, squared shift)."""
+        self._n_since_last_reassign += self._batch_size
+        reassign = bool((self._counts == 0).any()) or (
+            self._n_since_last_reassign >= 10 * self.n_clusters
+        )
+        if reassign:
+            self._n_since_last_reassign = 0
+        seed = int(self._random_state.randint(0, _minibatch._SEED_HIGH, dtype=np.int64))
+        before = self.cluster_centers_.copy() if self._tol > 0 else None
+        inertia, _ = _core.minibatch_step(
+            xb,
+            wb,
+            self.cluster_centers_,
+            self._counts,
+            reassign,
+            float(self.reassignment_ratio),
+            seed,
+            self._origin,
+            n_threads,
+        )
+        shift = 0.0
+        if before is not None:
+            diff = self.cluster_centers_.astype(np.float64) - before
+            shift = float((diff * diff).sum())
+        return inertia, shift
+
+    def predict(self, X):
+        """Nearest centre of each row (lazy for a dask array)."""
+        if isinstance(X, da.Array):
+            return KMeans._dask_map(self, X, "predict", None)
+        return super().predict(X)
+
+    def transform(self, X):
+        """Distances to the centres (lazy for a dask array)."""
+        if isinstance(X, da.Array):
+            return KMeans._dask_map(self, X, "transform", self.n_clusters)
+        return super().transform(X)
