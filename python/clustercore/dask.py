@@ -55,6 +55,21 @@ def _add_stats(a, b):
     return tuple(x + y for x, y in zip(a, b, strict=True))
 
 
+def _aligned(a):
+    """C-contiguous and aligned for its dtype (a block that travelled between
+    processes may arrive at any address; the kernels read whole values)."""
+    return np.require(a, requirements=["C", "A"])
+
+
+def _with_aligned_arrays(model):
+    """The model with every array attribute aligned (on a worker, after the model
+    travelled there)."""
+    for key, value in list(vars(model).items()):
+        if isinstance(value, np.ndarray):
+            setattr(model, key, _aligned(value))
+    return model
+
+
 def _boxed(value):
     out = np.empty((1, 1), dtype=object)
     out[0, 0] = value
@@ -68,16 +83,9 @@ def _per_block(fn, X, w, *args, columns=()):
 
     def run(x, w2, *cols, block_info=None):
         offset = block_info[0]["array-location"][0][0]
-        parts = [np.ascontiguousarray(c[:, 0]) for c in cols]
-        return _boxed(
-            fn(
-                np.ascontiguousarray(x),
-                np.ascontiguousarray(w2[:, 0]),
-                offset,
-                *parts,
-                *args,
-            )
-        )
+        parts = [_aligned(c[:, 0]) for c in cols]
+        extra = [_aligned(a) if isinstance(a, np.ndarray) else a for a in args]
+        return _boxed(fn(_aligned(x), _aligned(w2[:, 0]), offset, *parts, *extra))
 
     out = da.map_blocks(
         run,
@@ -240,12 +248,12 @@ class KMeans(_kmeans.KMeans):
         else:
             Xs, ws = dask.compute(X, w)
         return self._init_centroids(
-            np.ascontiguousarray(Xs),
+            _aligned(Xs),
             None,
             self._origin,
             self.init,
             random_state,
-            np.ascontiguousarray(ws),
+            _aligned(ws),
             n_threads,
         )
 
@@ -262,12 +270,11 @@ class KMeans(_kmeans.KMeans):
             if n_empty:
                 found = _per_block(_block_candidates, X, w, centers, origin, n_empty)
                 candidates = tuple(
-                    np.ascontiguousarray(np.concatenate([f[i] for f in found]))
-                    for i in range(5)
+                    _aligned(np.concatenate([f[i] for f in found])) for i in range(5)
                 )
             centers, shift, _ = _core.lloyd_update(
-                np.ascontiguousarray(sums),
-                np.ascontiguousarray(weights),
+                _aligned(sums),
+                _aligned(weights),
                 centers,
                 candidates,
             )
@@ -300,7 +307,7 @@ class KMeans(_kmeans.KMeans):
             if len(b) == 0:  # a block of no rows: an empty answer
                 shape = (0,) if width is None else (0, width)
                 return np.empty(shape, dtype=np.int32 if width is None else dtype)
-            return fn(model, b)
+            return fn(_with_aligned_arrays(model), _aligned(b))
 
         if width is None:
             return X.map_blocks(
@@ -471,7 +478,7 @@ class GaussianMixture(_mixture.GaussianMixture):
             try:
                 params = _mixture._Params(
                     *_core.gmm_mstep(
-                        np.ascontiguousarray(acc),
+                        _aligned(acc),
                         params.means,
                         kind,
                         self.reg_covar,
@@ -544,14 +551,14 @@ class GaussianMixture(_mixture.GaussianMixture):
                 )
                 Xs, ws = dask.compute(X[rows], w[rows])
                 _, picked = kmeans_plusplus(
-                    np.ascontiguousarray(Xs),
+                    _aligned(Xs),
                     k,
                     random_state=random_state,
                     sample_weight=np.asarray(ws, dtype=np.float64),
                 )
                 indices = rows[picked]
             Xs, ws = dask.compute(X[indices], w[indices])
-            Xs = np.ascontiguousarray(Xs)
+            Xs = _aligned(Xs)
             ws = np.asarray(ws, dtype=np.float64)
             stats, shift = self._stats_about_means(Xs, ws, resp=np.eye(k))
             seeds = (Xs, ws)
@@ -603,7 +610,7 @@ class GaussianMixture(_mixture.GaussianMixture):
                 if method == "predict":
                     return np.empty(0, np.int64)
                 return np.empty((0, k) if method == "predict_proba" else (0,), dtype)
-            return fn(model, b)
+            return fn(_with_aligned_arrays(model), _aligned(b))
 
         if method == "predict_proba":
             return X.map_blocks(run, chunks=(X.chunks[0], (k,)), dtype=dtype)
@@ -667,7 +674,7 @@ class MiniBatchKMeans(_minibatch.MiniBatchKMeans):
         # the in-memory initialisation, on rows drawn at random
         validation = random_state.randint(0, n, self._init_size)
         X_valid, w_valid = (
-            np.ascontiguousarray(a) for a in dask.compute(X[validation], w[validation])
+            _aligned(a) for a in dask.compute(X[validation], w[validation])
         )
         init = self._checked_init(X)
         best = None
@@ -676,9 +683,7 @@ class MiniBatchKMeans(_minibatch.MiniBatchKMeans):
                 centers = np.ascontiguousarray(init, dtype=X.dtype)
             else:
                 rows = random_state.randint(0, n, self._init_size)
-                Xs, ws = (
-                    np.ascontiguousarray(a) for a in dask.compute(X[rows], w[rows])
-                )
+                Xs, ws = (_aligned(a) for a in dask.compute(X[rows], w[rows]))
                 centers = self._init_centroids(
                     Xs, None, self._origin, init, random_state, ws, n_threads
                 )
@@ -701,7 +706,7 @@ class MiniBatchKMeans(_minibatch.MiniBatchKMeans):
                 X.to_delayed().ravel(), w.to_delayed().ravel(), strict=True
             ):
                 xb, wb = dask.compute(xb, wb)
-                xb, wb = np.ascontiguousarray(xb), np.ascontiguousarray(wb)
+                xb, wb = _aligned(xb), _aligned(wb)
                 for start in range(0, len(xb), self._batch_size):
                     part = slice(start, start + self._batch_size)
                     inertia, shift = self._step(xb[part], wb[part], n_threads)
