@@ -112,11 +112,14 @@ def test_kmeans_plusplus_on_all_rows_equals_in_memory():
     X = _data()
     mem = clustercore.KMeans(6, random_state=4).fit(X)
     with dask.config.set(scheduler="threads"):
-        fit = DaskKMeans(6, random_state=4).fit(da.from_array(X, chunks=(2500, 4)))
+        fit = DaskKMeans(6, init="k-means++", random_state=4).fit(
+            da.from_array(X, chunks=(2500, 4))
+        )
     assert fit.inertia_ == pytest.approx(mem.inertia_, rel=1e-12)
 
 
 def test_numpy_input_is_the_in_memory_fit():
+    # 'k-means||' on NumPy input is the in-memory k-means++
     X = _data()
     a = DaskKMeans(6, random_state=0).fit(X)
     b = clustercore.KMeans(6, random_state=0).fit(X)

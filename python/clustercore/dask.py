@@ -18,14 +18,14 @@ import copy
 import math
 import time
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 
 import dask
 import dask.array as da
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _is_arraylike_not_scalar, check_is_fitted
 
 from . import _core
@@ -109,6 +109,40 @@ def _block_candidates(x, w, offset, centers, origin, m):
     return _core.kmeans_farthest(x, w, centers, labels, m, int(offset), 1)
 
 
+def _min_sq_distances(x, centers):
+    """Squared distance of every row to its nearest centre, in double, in tiles."""
+    out = np.empty(len(x))
+    for start in range(0, len(x), 8192):
+        part = x[start : start + 8192]
+        out[start : start + len(part)] = _core.distances(
+            part, np.ascontiguousarray(centers, dtype=x.dtype), True, 1
+        ).min(axis=1)
+    return out
+
+
+def _block_update_d2(x, w, offset, d2, new_centers):
+    """The rows' squared distances to the candidates, the new ones included."""
+    return np.minimum(d2, _min_sq_distances(x, new_centers))
+
+
+def _block_cost(x, w, offset, d2):
+    return float(w.astype(np.float64) @ d2)
+
+
+def _block_sample(x, w, offset, d2, ell, phi, seed):
+    """Rows kept with probability min(1, ell w d2 / phi), from a per-block seed."""
+    u = np.random.default_rng(seed).uniform(size=len(x))
+    keep = u < ell * w.astype(np.float64) * d2 / phi
+    return x[keep].copy()
+
+
+def _block_candidate_weights(x, w, offset, candidates):
+    labels = _core.labels_inertia(
+        x, np.ones(len(x), x.dtype), np.ascontiguousarray(candidates, x.dtype), None, 1
+    )[0]
+    return np.bincount(labels, weights=w.astype(np.float64), minlength=len(candidates))
+
+
 def _block_moments(x, w, offset):
     """(rows, column sums, sums of squares about the block's column means), in
     double: the unweighted moments the in-memory fit takes its origin and tolerance
@@ -155,19 +189,22 @@ def _rows_and_weights(X, sample_weight):
 class KMeans(_kmeans.KMeans):
     """:class:`clustercore.KMeans` that also fits dask arrays.
 
-    Parameters are those of :class:`clustercore.KMeans`, plus ``init_sample``:
-    'k-means++' and 'random' choose the initial centres from that many rows drawn at
-    random (all rows when there are fewer), so that the initialisation never loads X;
-    an array ``init`` is used as given. ``fit`` on a NumPy array is the in-memory fit.
-    After a dask fit, ``labels_`` is a lazy dask array, and ``predict``/``transform``
-    on a dask array are lazy too.
+    Parameters are those of :class:`clustercore.KMeans`, with ``init='k-means||'`` by
+    default (scalable k-means++, Bahmani et al. 2012: ``init_rounds`` passes, each
+    keeping every sample with probability ``oversampling_factor * k * w d^2 / phi``,
+    then the candidates, weighted by the samples nearest to them, reduced to k centres
+    by a weighted KMeans), and ``init_sample``: 'k-means++' and 'random' choose the
+    initial centres from that many rows drawn at random (all rows when there are
+    fewer); an array ``init`` is used as given. The initialisation never loads X.
+    ``fit`` on a NumPy array is the in-memory fit. After a dask fit, ``labels_`` is a
+    lazy dask array, and ``predict``/``transform`` on a dask array are lazy too.
     """
 
     def __init__(
         self,
         n_clusters=8,
         *,
-        init="k-means++",
+        init="k-means||",
         n_init="auto",
         max_iter=300,
         tol=1e-4,
@@ -176,6 +213,8 @@ class KMeans(_kmeans.KMeans):
         copy_x=True,
         algorithm="lloyd",
         init_sample=100_000,
+        oversampling_factor=2.0,
+        init_rounds=5,
     ):
         super().__init__(
             n_clusters,
@@ -189,16 +228,41 @@ class KMeans(_kmeans.KMeans):
             algorithm=algorithm,
         )
         self.init_sample = init_sample
+        self.oversampling_factor = oversampling_factor
+        self.init_rounds = init_rounds
 
     _parameter_constraints = {
         **_kmeans.KMeans._parameter_constraints,
+        "init": [
+            StrOptions({"k-means||", "k-means++", "random"}),
+            callable,
+            "array-like",
+        ],
         "init_sample": [Interval(Integral, 1, None, closed="left")],
+        "oversampling_factor": [Interval(Real, 0, None, closed="neither")],
+        "init_rounds": [Interval(Integral, 0, None, closed="left")],
     }
 
+    def _check_params_vs_input(self, X):
+        super()._check_params_vs_input(X)
+        if (
+            self.n_init == "auto"
+            and isinstance(self.init, str)
+            and self.init == "k-means||"
+        ):
+            self._n_init = 1
+
     def fit(self, X, y=None, sample_weight=None):
-        """Fit on a dask array (or, for any other input, as clustercore.KMeans)."""
+        """Fit on a dask array (or, for any other input, as clustercore.KMeans, with
+        'k-means||' meaning k-means++ on all of X)."""
         if not isinstance(X, da.Array):
-            return super().fit(X, y=y, sample_weight=sample_weight)
+            init = self.init
+            if isinstance(init, str) and init == "k-means||":
+                self.init = "k-means++"
+            try:
+                return super().fit(X, y=y, sample_weight=sample_weight)
+            finally:
+                self.init = init
         self._validate_params()
         if X.ndim != 2:
             raise ValueError(f"Expected 2D array, got {X.ndim}D array instead.")
@@ -240,6 +304,12 @@ class KMeans(_kmeans.KMeans):
             init = np.ascontiguousarray(self.init, dtype=X.dtype)
             self._validate_center_shape(X, init)
             return init
+        init = self.init
+        if isinstance(init, str) and init == "k-means||":
+            centers = self._kmeans_parallel(X, w, random_state, n_threads)
+            if centers is not None:
+                return centers
+            init = "k-means++"  # fewer candidates than clusters: a sample instead
         n = X.shape[0]
         m = min(n, max(self.init_sample, self.n_clusters))
         if m < n:
@@ -251,11 +321,85 @@ class KMeans(_kmeans.KMeans):
             _aligned(Xs),
             None,
             self._origin,
-            self.init,
+            init,
             random_state,
             _aligned(ws),
             n_threads,
         )
+
+    def _kmeans_parallel(self, X, w, random_state, n_threads):
+        """k-means|| (Bahmani et al., 2012): ``init_rounds`` rounds each keep every
+        sample with probability min(1, l w d^2 / phi) (l = oversampling_factor * k),
+        then the candidates, weighted by the samples nearest to them (the paper's
+        step 7), are reduced to k centres by a weighted k-means++ KMeans."""
+        k = self.n_clusters
+        # the first candidate, drawn with probability proportional to the weight
+        block_w = np.array(
+            _per_block(lambda x, w_, offset: float(w_.astype(np.float64).sum()), X, w)
+        )
+        target = random_state.uniform() * block_w.sum()
+        b = min(
+            int(np.searchsorted(np.cumsum(block_w), target, side="right")),
+            len(block_w) - 1,
+        )
+        start = int(np.r_[0, np.cumsum(X.chunks[0])][b])
+        wb = np.asarray(w.blocks[b].compute(), dtype=np.float64)
+        within = target - (block_w[:b].sum() if b else 0.0)
+        i = start + min(
+            int(np.searchsorted(np.cumsum(wb), within, side="right")), len(wb) - 1
+        )
+        candidates = _aligned(X[i : i + 1].compute())
+        d2 = da.map_blocks(
+            lambda x: _min_sq_distances(_aligned(x), candidates),
+            X,
+            drop_axis=1,
+            dtype=np.float64,
+            meta=np.empty(0, np.float64),
+        ).persist()
+        ell = self.oversampling_factor * k
+        for _ in range(self.init_rounds):
+            phi = _tree_sum(_per_block(_block_cost, X, w, columns=(d2,)), float.__add__)
+            if not phi > 0:
+                break
+            seeds = random_state.randint(
+                0, 2**63 - 1, size=X.numblocks[0], dtype=np.int64
+            )
+            seed_array = da.from_array(
+                np.repeat(seeds, X.chunks[0]).astype(np.int64), chunks=(X.chunks[0],)
+            )
+            kept = _per_block(
+                lambda x, w_, offset, d2_, seed_, ell_, phi_: _block_sample(
+                    x, w_, offset, d2_, ell_, phi_, int(seed_[0]) if len(seed_) else 0
+                ),
+                X,
+                w,
+                ell,
+                phi,
+                columns=(d2, seed_array),
+            )
+            new = np.concatenate(kept) if kept else np.empty((0, X.shape[1]), X.dtype)
+            if len(new) == 0:
+                continue
+            new = _aligned(new)
+            candidates = np.vstack([candidates, new])
+            d2 = da.map_blocks(
+                lambda x, d, c=new: np.minimum(
+                    d[:, 0], _min_sq_distances(_aligned(x), c)
+                ),
+                X,
+                d2[:, None],
+                drop_axis=1,
+                dtype=np.float64,
+                meta=np.empty(0, np.float64),
+            ).persist()
+        counts = _tree_sum(
+            _per_block(_block_candidate_weights, X, w, candidates), np.add
+        )
+        if len(candidates) < k:  # too few distinct draws: the in-memory init on X
+            return None
+        reduce = _kmeans.KMeans(k, n_init=1, random_state=random_state)
+        reduce.fit(_aligned(candidates), sample_weight=counts.astype(candidates.dtype))
+        return _aligned(reduce.cluster_centers_.astype(X.dtype))
 
     def _lloyd(self, X, w, centers, origin):
         """Lloyd's iterations over the blocks; (centers, n_iter, inertia). The loop
@@ -527,8 +671,13 @@ class GaussianMixture(_mixture.GaussianMixture):
         total = float(w.sum(dtype=np.float64).compute())
         seeds = None
         if self.init_params == "kmeans":
+            # k-means++ as in memory (on a sample when X is large)
             km = KMeans(
-                k, n_init=1, random_state=random_state, init_sample=self.init_sample
+                k,
+                init="k-means++",
+                n_init=1,
+                random_state=random_state,
+                init_sample=self.init_sample,
             ).fit(X, sample_weight=w)
             stats, shift = self._dask_stats_about_means(X, w, km.labels_)
         elif self.init_params == "random":
