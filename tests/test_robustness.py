@@ -210,7 +210,17 @@ def _layouts(tmp_path):
         "int": np.round(X * 10).astype(np.int64),
         "uint8": np.clip(np.round(X * 10 + 100), 0, 255).astype(np.uint8),
         "float32": X.astype(np.float32),
+        "unaligned": _unaligned(X),
     }
+
+
+def _unaligned(X):
+    """X's values at an odd address (as np.frombuffer gives at an odd offset)."""
+    raw = np.zeros(X.nbytes + 1, dtype=np.uint8)
+    out = np.frombuffer(raw, dtype=X.dtype, count=X.size, offset=1).reshape(X.shape)
+    out[...] = X
+    assert not out.flags.aligned
+    return out
 
 
 @pytest.mark.parametrize("name", list(ESTIMATORS))
@@ -317,3 +327,19 @@ def test_float32_model_predicts_float64_input(name):
         est = ESTIMATORS[name](clustercore).fit(X.astype(np.float32))
     again = pickle.loads(pickle.dumps(est))
     np.testing.assert_array_equal(again.predict(X), est.predict(X.astype(np.float32)))
+
+
+def test_unaligned_input_in_functions():
+    X = blobs(300, d=3, k=3, std=0.5, seed=4)
+    labels = np.arange(len(X)) % 3
+    U = _unaligned(X)
+    for name in ("silhouette_score", "calinski_harabasz_score", "davies_bouldin_score"):
+        fn = getattr(clustercore, name)
+        assert fn(U, labels) == fn(X, labels)
+    np.testing.assert_array_equal(
+        clustercore.dbscan(U, eps=0.5)[1], clustercore.dbscan(X, eps=0.5)[1]
+    )
+    a = clustercore.kmeans_plusplus(U, 3, random_state=0)[0]
+    np.testing.assert_array_equal(
+        a, clustercore.kmeans_plusplus(X, 3, random_state=0)[0]
+    )

@@ -43,6 +43,15 @@ def canonical_csr(X):
     return X
 
 
+def aligned(a):
+    """a, or an aligned copy when its data does not sit at a multiple of its item
+    size (np.frombuffer at an odd offset, views into byte buffers): the kernels read
+    whole values. Anything but a NumPy array is returned as given."""
+    if isinstance(a, np.ndarray) and not a.flags.aligned:
+        return np.require(a, requirements=["A"])
+    return a
+
+
 def core_args(X):
     """Arguments naming X for a ``_core`` function: (X,) or the CSR arrays."""
     if sp.issparse(X):
@@ -52,7 +61,7 @@ def core_args(X):
             np.ascontiguousarray(X.indptr, dtype=np.int32),
             X.shape[1],
         )
-    return (X,)
+    return (aligned(X),)
 
 
 def core_fn(name: str, X):

@@ -22,7 +22,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from . import _core
-from ._validation import effective_n_threads
+from ._validation import aligned, effective_n_threads
 from .mixture import _BaseMixture, _check_shape, _ill_defined
 
 __all__ = ["BayesianGaussianMixture"]
@@ -339,8 +339,10 @@ class BayesianGaussianMixture(_BaseMixture):
         self : object
             The fitted mixture.
         """
-        X = validate_data(
-            self, X, dtype=[np.float64, np.float32], order="C", ensure_min_samples=2
+        X = aligned(
+            validate_data(
+                self, X, dtype=[np.float64, np.float32], order="C", ensure_min_samples=2
+            )
         )
         if X.shape[0] < self.n_components:
             raise ValueError(
@@ -348,8 +350,10 @@ class BayesianGaussianMixture(_BaseMixture):
                 f"n_components = {self.n_components}, n_samples = {X.shape[0]}"
             )
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            sample_weight = aligned(
+                _check_sample_weight(
+                    sample_weight, X, dtype=np.float64, ensure_non_negative=True
+                )
             )
         self._check_priors(X, sample_weight)
         do_init = not (self.warm_start and hasattr(self, "converged_"))

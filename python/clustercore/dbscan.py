@@ -23,7 +23,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _core, _fallback
-from ._validation import effective_n_threads
+from ._validation import aligned, effective_n_threads
 
 __all__ = ["DBSCAN", "dbscan"]
 
@@ -193,9 +193,9 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        X = validate_data(self, X, accept_sparse="csr")
+        X = aligned(validate_data(self, X, accept_sparse="csr"))
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X)
+            sample_weight = aligned(_check_sample_weight(sample_weight, X))
         if self.metric == "precomputed":
             return self._fit_precomputed(X, sample_weight)
         view = _engine_view(X, self.metric, self.p, self.metric_params, self.eps)
@@ -232,11 +232,13 @@ class DBSCAN(ClusterMixin, BaseEstimator):
 
     def _fit_precomputed(self, D, sample_weight):
         # scikit-learn's checks, in its order and words
-        D = check_array(
-            D,
-            accept_sparse="csr",
-            ensure_non_negative=True,
-            input_name="precomputed distance matrix" if sp.issparse(D) else "X",
+        D = aligned(
+            check_array(
+                D,
+                accept_sparse="csr",
+                ensure_non_negative=True,
+                input_name="precomputed distance matrix" if sp.issparse(D) else "X",
+            )
         )
         if D.shape[0] != D.shape[1]:
             raise ValueError(
@@ -318,9 +320,11 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         check_is_fitted(self)
         core_labels = self.labels_[self.core_sample_indices_]
         if self.metric == "precomputed":
-            X = validate_data(self, X, accept_sparse="csr", reset=False, ensure_2d=True)
+            X = aligned(
+                validate_data(self, X, accept_sparse="csr", reset=False, ensure_2d=True)
+            )
             return self._predict_precomputed(X, core_labels)
-        X = validate_data(self, X, accept_sparse="csr", reset=False)
+        X = aligned(validate_data(self, X, accept_sparse="csr", reset=False))
         if len(core_labels) == 0:
             return np.full(X.shape[0], -1, dtype=np.int64)
         args = (self.metric, self.p, self.metric_params, self.eps)

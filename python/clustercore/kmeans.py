@@ -33,6 +33,7 @@ from sklearn.utils.validation import (
 
 from . import _core
 from ._validation import (
+    aligned,
     canonical_csr,
     common_float_dtype,
     core_args,
@@ -183,10 +184,12 @@ def kmeans_plusplus(
     >>> sorted(centers[:, 0].tolist())
     [1.0, 10.0]
     """
-    X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32], order="C")
+    X = aligned(
+        check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32], order="C")
+    )
     if sp.issparse(X):
         X = canonical_csr(X)
-    sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+    sample_weight = aligned(_check_sample_weight(sample_weight, X, dtype=X.dtype))
     if X.shape[0] < n_clusters:
         raise ValueError(
             f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}."
@@ -238,14 +241,16 @@ class _KMeansBase(
             )
 
     def _check_test_data(self, X):
-        X = validate_data(
-            self,
-            X,
-            accept_sparse="csr",
-            reset=False,
-            dtype=[np.float64, np.float32],
-            order="C",
-            accept_large_sparse=False,
+        X = aligned(
+            validate_data(
+                self,
+                X,
+                accept_sparse="csr",
+                reset=False,
+                dtype=[np.float64, np.float32],
+                order="C",
+                accept_large_sparse=False,
+            )
         )
         return canonical_csr(X) if sp.issparse(X) else X
 
@@ -440,7 +445,7 @@ class _KMeansBase(
         """
         check_is_fitted(self)
         X, centers = self._centers_for(self._check_test_data(X))
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = aligned(_check_sample_weight(sample_weight, X, dtype=X.dtype))
         _, inertia = core_fn("labels_inertia", X)(
             *core_args(X),
             sample_weight,
@@ -624,17 +629,19 @@ class KMeans(_KMeansBase):
         # X is never copied or modified, whatever copy_x says: instead of centring X,
         # the kernels take the column means as the origin of the packed centres, which
         # protects the distances from a large common offset just as well.
-        X = validate_data(
-            self,
-            X,
-            accept_sparse="csr",
-            dtype=[np.float64, np.float32],
-            order="C",
-            accept_large_sparse=False,
+        X = aligned(
+            validate_data(
+                self,
+                X,
+                accept_sparse="csr",
+                dtype=[np.float64, np.float32],
+                order="C",
+                accept_large_sparse=False,
+            )
         )
         self._check_params_vs_input(X)
         random_state = check_random_state(self.random_state)
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = aligned(_check_sample_weight(sample_weight, X, dtype=X.dtype))
         n_threads = effective_n_threads()
 
         init = self.init

@@ -21,7 +21,7 @@ from sklearn.utils import check_random_state, check_X_y
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from . import _core, _fallback
-from ._validation import effective_n_threads
+from ._validation import aligned, effective_n_threads
 
 __all__ = [
     "calinski_harabasz_score",
@@ -140,6 +140,7 @@ def silhouette_samples(X, labels, *, metric="euclidean", **kwds):
     [0.9048, 0.8947, 0.8947, 0.9048]
     """
     X, labels = check_X_y(X, labels, accept_sparse=["csr"])
+    X = aligned(X)
     if metric == "precomputed":
         error = ValueError(
             "The precomputed distance matrix contains non-zero elements on the "
@@ -206,6 +207,7 @@ def silhouette_score(
     """
     if sample_size is not None:
         X, labels = check_X_y(X, labels, accept_sparse=["csc", "csr"])
+        X = aligned(X)
         random_state = check_random_state(random_state)
         indices = random_state.permutation(X.shape[0])[:sample_size]
         if metric == "precomputed":
@@ -251,6 +253,7 @@ def calinski_harabasz_score(X, labels):
     200.0
     """
     X, labels = check_X_y(X, labels, dtype=np.float64)
+    X = aligned(X)
     codes, freqs = _encoded(labels, X.shape[0])
     k = len(freqs)
     means, counts = _cluster_means(X, codes, k)
@@ -290,6 +293,7 @@ def davies_bouldin_score(X, labels):
     0.128
     """
     X, labels = check_X_y(X, labels)
+    X = aligned(X)
     X = np.asarray(X, dtype=np.float64)
     codes, freqs = _encoded(labels, X.shape[0])
     k = len(freqs)

@@ -24,7 +24,13 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._validation import canonical_csr, core_args, core_fn, effective_n_threads
+from ._validation import (
+    aligned,
+    canonical_csr,
+    core_args,
+    core_fn,
+    effective_n_threads,
+)
 from .kmeans import _centre_and_tolerance, _KMeansBase, _origin_args
 
 __all__ = ["MiniBatchKMeans"]
@@ -187,14 +193,16 @@ class MiniBatchKMeans(_KMeansBase):
         self._init_size = min(self._init_size, X.shape[0])
 
     def _validated(self, X, reset):
-        X = validate_data(
-            self,
-            X,
-            accept_sparse="csr",
-            dtype=[np.float64, np.float32],
-            order="C",
-            accept_large_sparse=False,
-            reset=reset,
+        X = aligned(
+            validate_data(
+                self,
+                X,
+                accept_sparse="csr",
+                dtype=[np.float64, np.float32],
+                order="C",
+                accept_large_sparse=False,
+                reset=reset,
+            )
         )
         return canonical_csr(X) if sp.issparse(X) else X
 
@@ -263,7 +271,7 @@ class MiniBatchKMeans(_KMeansBase):
         X = self._validated(X, reset=True)
         self._check_params_vs_input(X)
         random_state = check_random_state(self.random_state)
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = aligned(_check_sample_weight(sample_weight, X, dtype=X.dtype))
         if (sample_weight < 0).any():  # numpy's error for the batch draw
             raise ValueError("probabilities are not non-negative")
         n_threads = effective_n_threads()
@@ -368,7 +376,7 @@ class MiniBatchKMeans(_KMeansBase):
         self._random_state = getattr(
             self, "_random_state", check_random_state(self.random_state)
         )
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = aligned(_check_sample_weight(sample_weight, X, dtype=X.dtype))
         self.n_steps_ = getattr(self, "n_steps_", 0)
         n_threads = effective_n_threads()
 

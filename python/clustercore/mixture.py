@@ -27,7 +27,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _core
-from ._validation import effective_n_threads
+from ._validation import aligned, effective_n_threads
 
 __all__ = ["GaussianMixture"]
 
@@ -304,8 +304,10 @@ class _BaseMixture(DensityMixin, BaseEstimator):
 
     def _score(self, X, want_resp=False):
         check_is_fitted(self)
-        X = validate_data(
-            self, X, reset=False, dtype=[np.float64, np.float32], order="C"
+        X = aligned(
+            validate_data(
+                self, X, reset=False, dtype=[np.float64, np.float32], order="C"
+            )
         )
         lse, labels, resp = self._score_core(X, want_resp, effective_n_threads())
         dtype = np.result_type(X.dtype, self.means_.dtype)
@@ -641,8 +643,10 @@ class GaussianMixture(_BaseMixture):
         self : object
             The fitted mixture.
         """
-        X = validate_data(
-            self, X, dtype=[np.float64, np.float32], order="C", ensure_min_samples=2
+        X = aligned(
+            validate_data(
+                self, X, dtype=[np.float64, np.float32], order="C", ensure_min_samples=2
+            )
         )
         if X.shape[0] < self.n_components:
             raise ValueError(
@@ -650,8 +654,10 @@ class GaussianMixture(_BaseMixture):
                 f"n_components = {self.n_components}, n_samples = {X.shape[0]}"
             )
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            sample_weight = aligned(
+                _check_sample_weight(
+                    sample_weight, X, dtype=np.float64, ensure_non_negative=True
+                )
             )
         inits = self._validated_inits(X.shape[1])
         do_init = not (self.warm_start and hasattr(self, "converged_"))

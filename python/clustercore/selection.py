@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.utils import check_array, check_random_state
 
 from . import _core
-from ._validation import effective_n_threads
+from ._validation import aligned, effective_n_threads
 from .metrics import _silhouette_from_sums
 
 __all__ = ["KScan", "density_anomalies", "elbow_k", "scan_k"]
@@ -161,7 +161,9 @@ def scan_k(
         raise ValueError(f"k must be positive numbers of clusters, got {ks}.")
     if model not in ("kmeans", "gmm"):
         raise ValueError(f"model must be 'kmeans' or 'gmm', got {model!r}.")
-    X = check_array(X, dtype=[np.float64, np.float32], order="C", input_name="X")
+    X = aligned(
+        check_array(X, dtype=[np.float64, np.float32], order="C", input_name="X")
+    )
     models, labelings = [], []
     for kk in ks:
         if model == "kmeans":
