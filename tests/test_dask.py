@@ -66,6 +66,33 @@ def test_equals_in_memory_fit_on_a_process_cluster(cluster_client):
     np.testing.assert_array_equal(predicted, mem.labels_)
 
 
+def test_client_tasks_equal_the_local_scheduler(cluster_client, monkeypatch):
+    # on a client the blocks are served by one task each on their futures; the
+    # results are those of one map_blocks on the threaded scheduler, bit for bit
+    # (k-means|| with its per-block columns, Lloyd, and a GaussianMixture on top)
+    import clustercore.dask as cdask
+
+    X = _data()
+    w = np.random.default_rng(2).integers(1, 3, len(X)).astype(float)
+    Xd = da.from_array(X, chunks=(1300, 4))
+    wd = da.from_array(w, chunks=(1300,))
+    kw = dict(random_state=4, max_iter=20, tol=0)
+    with dask.config.set(scheduler="threads"):
+        local = DaskKMeans(6, **kw).fit(Xd, sample_weight=wd)
+        local_gmm = DaskGaussianMixture(3, random_state=1).fit(Xd)
+
+    def refuse(*args):
+        raise AssertionError("the map_blocks path ran on a client")
+
+    monkeypatch.setattr(cdask, "_per_block_local", refuse)
+    fit = DaskKMeans(6, **kw).fit(Xd, sample_weight=wd)
+    gmm = DaskGaussianMixture(3, random_state=1).fit(Xd)
+    np.testing.assert_array_equal(fit.cluster_centers_, local.cluster_centers_)
+    assert fit.inertia_ == local.inertia_
+    np.testing.assert_array_equal(gmm.means_, local_gmm.means_)
+    assert gmm.lower_bound_ == local_gmm.lower_bound_
+
+
 def test_unequal_empty_and_unknown_chunks_and_weights():
     X = _data()
     w = np.random.default_rng(0).uniform(0.5, 2.0, len(X))
@@ -231,3 +258,78 @@ def test_minibatch_quality_matches_in_memory():
                 da.from_array(X, chunks=(1000, 4))
             )
         assert fit.inertia_ == pytest.approx(mem.inertia_, rel=0.01)
+
+
+# ---------------------------------------------------------------- larger than memory
+
+
+def _counted_source(n_blocks, rows, d, reads):
+    """A lazy dask array whose block i is made on demand (blobs around block-
+    dependent centres, the same values every time); reads[i] counts the makings."""
+
+    def make(block_id=None):
+        i = block_id[0]
+        reads[i] = reads.get(i, 0) + 1
+        rng = np.random.default_rng(i)
+        centres = np.random.default_rng(99).normal(scale=6.0, size=(5, d))
+        return centres[rng.integers(0, 5, rows)] + rng.normal(size=(rows, d))
+
+    return da.map_blocks(
+        make, chunks=((rows,) * n_blocks, (d,)), dtype=np.float64, meta=np.empty((0, 0))
+    )
+
+
+@pytest.mark.parametrize("estimator", ["kmeans", "mixture", "minibatch"])
+def test_streamed_fit_equals_persisted_fit(estimator):
+    # persist=False reads X from its source on every pass and fits the very same
+    # model as persist=True
+    make = {
+        "kmeans": lambda p: DaskKMeans(5, random_state=1, max_iter=8, persist=p),
+        "mixture": lambda p: DaskGaussianMixture(3, random_state=2, persist=p),
+        "minibatch": lambda p: DaskMiniBatchKMeans(
+            5, random_state=3, batch_size=300, max_iter=3, persist=p
+        ),
+    }[estimator]
+    with dask.config.set(scheduler="threads"):
+        reads_kept, reads_streamed = {}, {}
+        kept = make(True).fit(_counted_source(6, 700, 3, reads_kept))
+        streamed = make(False).fit(_counted_source(6, 700, 3, reads_streamed))
+    assert max(reads_kept.values()) == 1
+    assert min(reads_streamed.values()) >= 3  # read again on the passes
+    if estimator == "mixture":
+        np.testing.assert_array_equal(streamed.means_, kept.means_)
+        assert streamed.lower_bound_ == kept.lower_bound_
+    else:
+        np.testing.assert_array_equal(streamed.cluster_centers_, kept.cluster_centers_)
+        assert streamed.inertia_ == kept.inertia_
+
+
+def test_streamed_fit_holds_a_few_blocks_of_x(monkeypatch):
+    # 'auto' on a local scheduler streams X when it takes more than half the free
+    # memory (here, free memory says so): the fit's peak allocation is a few blocks
+    import tracemalloc
+
+    import clustercore.dask as cdask
+
+    n_blocks, rows, d = 48, 10_000, 16
+    x_bytes = n_blocks * rows * d * 8
+    monkeypatch.setattr(cdask, "_available_memory", lambda: x_bytes)
+    reads = {}
+    X = _counted_source(n_blocks, rows, d, reads)
+    with dask.config.set(scheduler="threads", num_workers=2):
+        tracemalloc.start()
+        try:
+            fit = DaskKMeans(5, random_state=0, max_iter=4).fit(X)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert fit.n_iter_ >= 2
+    assert min(reads.values()) > 2
+    assert peak < x_bytes / 4, (peak, x_bytes)
+    # with the memory free, the same fit keeps X: one read per block
+    monkeypatch.setattr(cdask, "_available_memory", lambda: 4 * x_bytes)
+    reads.clear()
+    with dask.config.set(scheduler="threads"):
+        again = DaskKMeans(5, random_state=0, max_iter=4).fit(X)
+    assert max(reads.values()) == 1
+    np.testing.assert_array_equal(again.cluster_centers_, fit.cluster_centers_)

@@ -1,4 +1,5 @@
-"""clustercore on dask arrays (extra ``clustercore[dask]``): :class:`KMeans`.
+"""clustercore on dask arrays (extra ``clustercore[dask]``): :class:`KMeans`,
+:class:`MiniBatchKMeans` and :class:`GaussianMixture`.
 
 ``import clustercore`` never imports dask; ``import clustercore.dask`` does. The
 estimators take a ``dask.array.Array`` (chunked by rows) and run each iteration as one
@@ -8,7 +9,10 @@ then added in a fixed binary tree over the blocks in their order, and updated on
 client by the same C++ code as the in-memory fit (the weighted means, the relocation
 of empty clusters onto the farthest samples, the shift compared with ``tol``). With the
 same initial centres a fit equals the in-memory one to rounding (sums grouped by
-block), for any chunking and on any scheduler. NumPy input goes straight to the
+block), for any chunking and on any scheduler. On a distributed client that holds
+X, each map is one task per block submitted on the blocks' futures, so an iteration
+costs one round trip to the workers. X is persisted, or streamed from its source on
+every pass when it is too large (``persist``). NumPy input goes straight to the
 in-memory estimator.
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import time
 import warnings
 from numbers import Integral, Real
@@ -23,6 +28,8 @@ from numbers import Integral, Real
 import dask
 import dask.array as da
 import numpy as np
+from dask.base import get_scheduler
+from dask.core import flatten
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -76,16 +83,81 @@ def _boxed(value):
     return out
 
 
+def _client():
+    """The distributed client dask computes on now, or None (a local scheduler)."""
+    try:
+        from distributed import default_client
+    except ImportError:
+        return None
+    try:
+        client = default_client()
+    except ValueError:
+        return None
+    return client if get_scheduler() == client.get else None
+
+
+def _block_futures(a):
+    """The futures holding a persisted dask array's blocks, in block order (one column
+    chunk), or None when some block is not held by the client."""
+    from distributed import futures_of
+
+    held = {f.key: f for f in futures_of(a)}
+    keys = list(flatten(a.__dask_keys__()))
+    if not all(k in held for k in keys):
+        return None
+    return [held[k] for k in keys]
+
+
+def _run_on_block(x, w, offset, *cols, fn, args):
+    """fn on one block where it lives, its arrays realigned."""
+    extra = [_aligned(a) if isinstance(a, np.ndarray) else a for a in args]
+    parts = [_aligned(c) for c in cols]
+    return fn(_aligned(x), _aligned(w), offset, *parts, *extra)
+
+
 def _per_block(fn, X, w, *args, columns=()):
     """[fn(block, its weights, row offset, *columns' blocks, *args) for every row
     block], computed where the blocks are, in block order. columns: 1-D dask arrays
     in X's row chunks (labels, ...)."""
+    out = _per_block_on_client(fn, X, w, args, columns)
+    if out is None:
+        out = _per_block_local(fn, X, w, args, columns)
+    return out
+
+
+def _per_block_on_client(fn, X, w, args, columns):
+    """_per_block on a distributed client that holds X and w (they are persisted):
+    one task per block straight on the blocks' futures (client.map, no graph to
+    build), so an iteration costs one round trip; None when that does not apply."""
+    client = _client()
+    if client is None:
+        return None
+    xf, wf = _block_futures(X), _block_futures(w)
+    if xf is None or wf is None:
+        return None
+    cols = []
+    for c in columns:
+        c = c.rechunk((X.chunks[0],))
+        found = _block_futures(c)
+        if found is None:
+            found = _block_futures(c.persist())
+        if found is None:
+            return None
+        cols.append(found)
+    offsets = [int(o) for o in np.r_[0, np.cumsum(X.chunks[0])[:-1]]]
+    futures = client.map(
+        _run_on_block, xf, wf, offsets, *cols, fn=fn, args=args, pure=False
+    )
+    return client.gather(futures)
+
+
+def _per_block_local(fn, X, w, args, columns):
+    """_per_block as one map_blocks over X (any scheduler)."""
 
     def run(x, w2, *cols, block_info=None):
         offset = block_info[0]["array-location"][0][0]
-        parts = [_aligned(c[:, 0]) for c in cols]
-        extra = [_aligned(a) if isinstance(a, np.ndarray) else a for a in args]
-        return _boxed(fn(_aligned(x), _aligned(w2[:, 0]), offset, *parts, *extra))
+        parts = [c[:, 0] for c in cols]
+        return _boxed(_run_on_block(x, w2[:, 0], offset, *parts, fn=fn, args=args))
 
     out = da.map_blocks(
         run,
@@ -129,11 +201,45 @@ def _block_cost(x, w, offset, d2):
     return float(w.astype(np.float64) @ d2)
 
 
-def _block_sample(x, w, offset, d2, ell, phi, seed):
-    """Rows kept with probability min(1, ell w d2 / phi), from a per-block seed."""
+def _block_sample(x, w, offset, d2, ell, phi, starts, seeds):
+    """Rows kept with probability min(1, ell w d2 / phi), drawn from the block's own
+    seed (seeds[b] for the block b starting at row offset)."""
+    seed = int(seeds[np.searchsorted(starts, offset, side="right") - 1])
     u = np.random.default_rng(seed).uniform(size=len(x))
     keep = u < ell * w.astype(np.float64) * d2 / phi
     return x[keep].copy()
+
+
+def _sq_distances_column(X, batches, d2, keep):
+    """Each row's squared distance to its nearest candidate, batches holding the
+    candidates in the batches they were drawn in. Kept (persisted with X): the last
+    column d2 lowered by the newest batch; else a lazy column that takes the minimum
+    over all batches in the same order, so the same values, when it is read (the
+    passes over a streamed X hold a few blocks of it, never n values)."""
+    if keep and d2 is not None:
+        column = da.map_blocks(
+            lambda x, d, c=batches[-1]: np.minimum(
+                d[:, 0], _min_sq_distances(_aligned(x), c)
+            ),
+            X,
+            d2[:, None],
+            drop_axis=1,
+            dtype=np.float64,
+            meta=np.empty(0, np.float64),
+        )
+    else:
+
+        def nearest(x, cs=tuple(batches)):
+            x = _aligned(x)
+            out = _min_sq_distances(x, cs[0])
+            for c in cs[1:]:
+                out = np.minimum(out, _min_sq_distances(x, c))
+            return out
+
+        column = da.map_blocks(
+            nearest, X, drop_axis=1, dtype=np.float64, meta=np.empty(0, np.float64)
+        )
+    return column.persist() if keep else column
 
 
 def _block_candidate_weights(x, w, offset, candidates):
@@ -167,9 +273,36 @@ def _merge_moments(a, b):
     return na + nb, sa + sb, ma + mb + delta * delta * (na * nb / (na + nb))
 
 
-def _rows_and_weights(X, sample_weight):
-    """X with known row chunks and one column chunk, persisted, and its weights in the
-    same row chunks."""
+def _available_memory():
+    """Bytes of memory free for new data on this machine (None: unknown)."""
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except ImportError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _should_persist(persist, nbytes):
+    """persist='auto': on a distributed client always (its workers spill to disk what
+    does not fit their memory limit); on a local scheduler when X takes at most half
+    the free memory, else X is read from its source again on every pass."""
+    if persist != "auto":
+        return bool(persist)
+    if _client() is not None:
+        return True
+    free = _available_memory()
+    return free is None or nbytes <= free / 2
+
+
+def _rows_and_weights(X, sample_weight, persist="auto"):
+    """(X with known row chunks and one column chunk, its weights in the same row
+    chunks, whether they are persisted): persisted, or left lazy (streamed from the
+    source on every pass) as ``persist`` says."""
     if any(math.isnan(c) for c in X.chunks[0]):
         X = X.compute_chunk_sizes()
     X = X.rechunk({1: -1})
@@ -180,7 +313,10 @@ def _rows_and_weights(X, sample_weight):
         if any(math.isnan(c) for c in w.chunks[0]):
             w = w.compute_chunk_sizes()
         w = w.rechunk((X.chunks[0],))
-    return dask.persist(X, w)
+    kept = _should_persist(persist, X.nbytes + w.nbytes)
+    if kept:
+        X, w = dask.persist(X, w)
+    return X, w, kept
 
 
 # ---------------------------------------------------------------- KMeans
@@ -198,6 +334,13 @@ class KMeans(_kmeans.KMeans):
     fewer); an array ``init`` is used as given. The initialisation never loads X.
     ``fit`` on a NumPy array is the in-memory fit. After a dask fit, ``labels_`` is a
     lazy dask array, and ``predict``/``transform`` on a dask array are lazy too.
+
+    ``persist`` (here and in the other dask estimators): True keeps X in memory for
+    the passes (on a distributed client, in the workers' memory, which spills to disk
+    what exceeds a worker's memory limit); False reads X from its source again on
+    every pass, so that only the blocks being worked on are in memory at a time;
+    'auto' (the default) persists on a distributed client, and on a local scheduler
+    when X takes at most half the free memory.
     """
 
     def __init__(
@@ -215,6 +358,7 @@ class KMeans(_kmeans.KMeans):
         init_sample=100_000,
         oversampling_factor=2.0,
         init_rounds=5,
+        persist="auto",
     ):
         super().__init__(
             n_clusters,
@@ -230,6 +374,7 @@ class KMeans(_kmeans.KMeans):
         self.init_sample = init_sample
         self.oversampling_factor = oversampling_factor
         self.init_rounds = init_rounds
+        self.persist = persist
 
     _parameter_constraints = {
         **_kmeans.KMeans._parameter_constraints,
@@ -241,6 +386,7 @@ class KMeans(_kmeans.KMeans):
         "init_sample": [Interval(Integral, 1, None, closed="left")],
         "oversampling_factor": [Interval(Real, 0, None, closed="neither")],
         "init_rounds": [Interval(Integral, 0, None, closed="left")],
+        "persist": ["boolean", StrOptions({"auto"})],
     }
 
     def _check_params_vs_input(self, X):
@@ -273,7 +419,7 @@ class KMeans(_kmeans.KMeans):
                 raise ValueError(
                     f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}."
                 )
-        X, w = _rows_and_weights(X, sample_weight)
+        X, w, self._persisted = _rows_and_weights(X, sample_weight, self.persist)
         n, d = X.shape
         self._check_params_vs_input(_Shape(n, d))
         self.n_features_in_ = d
@@ -349,13 +495,9 @@ class KMeans(_kmeans.KMeans):
             int(np.searchsorted(np.cumsum(wb), within, side="right")), len(wb) - 1
         )
         candidates = _aligned(X[i : i + 1].compute())
-        d2 = da.map_blocks(
-            lambda x: _min_sq_distances(_aligned(x), candidates),
-            X,
-            drop_axis=1,
-            dtype=np.float64,
-            meta=np.empty(0, np.float64),
-        ).persist()
+        batches = [candidates]  # the candidates, in the batches they were drawn in
+        d2 = _sq_distances_column(X, batches, None, self._persisted)
+        starts = np.r_[0, np.cumsum(X.chunks[0])[:-1]].astype(np.int64)
         ell = self.oversampling_factor * k
         for _ in range(self.init_rounds):
             phi = _tree_sum(_per_block(_block_cost, X, w, columns=(d2,)), float.__add__)
@@ -364,34 +506,16 @@ class KMeans(_kmeans.KMeans):
             seeds = random_state.randint(
                 0, 2**63 - 1, size=X.numblocks[0], dtype=np.int64
             )
-            seed_array = da.from_array(
-                np.repeat(seeds, X.chunks[0]).astype(np.int64), chunks=(X.chunks[0],)
-            )
             kept = _per_block(
-                lambda x, w_, offset, d2_, seed_, ell_, phi_: _block_sample(
-                    x, w_, offset, d2_, ell_, phi_, int(seed_[0]) if len(seed_) else 0
-                ),
-                X,
-                w,
-                ell,
-                phi,
-                columns=(d2, seed_array),
+                _block_sample, X, w, ell, phi, starts, seeds, columns=(d2,)
             )
             new = np.concatenate(kept) if kept else np.empty((0, X.shape[1]), X.dtype)
             if len(new) == 0:
                 continue
             new = _aligned(new)
             candidates = np.vstack([candidates, new])
-            d2 = da.map_blocks(
-                lambda x, d, c=new: np.minimum(
-                    d[:, 0], _min_sq_distances(_aligned(x), c)
-                ),
-                X,
-                d2[:, None],
-                drop_axis=1,
-                dtype=np.float64,
-                meta=np.empty(0, np.float64),
-            ).persist()
+            batches.append(new)
+            d2 = _sq_distances_column(X, batches, d2, self._persisted)
         counts = _tree_sum(
             _per_block(_block_candidate_weights, X, w, candidates), np.add
         )
@@ -405,10 +529,10 @@ class KMeans(_kmeans.KMeans):
         """Lloyd's iterations over the blocks; (centers, n_iter, inertia). The loop
         stops when the shift is at most tol, which is also when the in-memory loop
         stops (an iteration that changes no label moves no centre)."""
-        n_iter = 0
+        n_iter, previous = 0, None
         for it in range(self.max_iter):
             stats = _per_block(_block_stats, X, w, centers, origin)
-            sums, weights, _ = _tree_sum(stats, _add_stats)
+            sums, weights, inertia = _tree_sum(stats, _add_stats)
             candidates = None
             n_empty = int((weights == 0).sum())
             if n_empty:
@@ -416,6 +540,7 @@ class KMeans(_kmeans.KMeans):
                 candidates = tuple(
                     _aligned(np.concatenate([f[i] for f in found])) for i in range(5)
                 )
+            previous = centers
             centers, shift, _ = _core.lloyd_update(
                 _aligned(sums),
                 _aligned(weights),
@@ -427,6 +552,10 @@ class KMeans(_kmeans.KMeans):
                 print(f"Iteration {it}, shift {shift}.")
             if shift <= self._tol:
                 break
+        if previous is not None and np.array_equal(centers, previous):
+            # the centres are the means of the labels they were found from: the
+            # last pass's inertia is the final one
+            return centers, n_iter, inertia
         # the inertia of the final labels, against the final centres
         stats = _per_block(_block_stats, X, w, centers, origin)
         return centers, n_iter, _tree_sum(stats, _add_stats)[2]
@@ -514,13 +643,14 @@ class GaussianMixture(_mixture.GaussianMixture):
     initialisation the fit equals the in-memory one to rounding. ``init_params``:
     'kmeans' (clustercore.dask.KMeans), 'k-means++' (on ``init_sample`` rows drawn at
     random, all of them when there are fewer) and 'random_from_data'; 'random' would
-    need n x k random numbers on the client and is refused for dask input. NumPy input
-    is the in-memory fit.
+    need n x k random numbers on the client and is refused for dask input.
+    ``persist`` as in :class:`KMeans`. NumPy input is the in-memory fit.
     """
 
     _parameter_constraints = {
         **_mixture.GaussianMixture._parameter_constraints,
         "init_sample": [Interval(Integral, 1, None, closed="left")],
+        "persist": ["boolean", StrOptions({"auto"})],
     }
 
     def __init__(
@@ -541,6 +671,7 @@ class GaussianMixture(_mixture.GaussianMixture):
         verbose=0,
         verbose_interval=10,
         init_sample=100_000,
+        persist="auto",
     ):
         super().__init__(
             n_components,
@@ -559,6 +690,7 @@ class GaussianMixture(_mixture.GaussianMixture):
             verbose_interval=verbose_interval,
         )
         self.init_sample = init_sample
+        self.persist = persist
 
     def fit(self, X, y=None, sample_weight=None):
         """Fit on a dask array (or, for any other input, as clustercore's)."""
@@ -569,7 +701,7 @@ class GaussianMixture(_mixture.GaussianMixture):
             raise ValueError(f"Expected 2D array, got {X.ndim}D array instead.")
         if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float64)
-        X, w = _rows_and_weights(X, sample_weight)
+        X, w, self._persisted = _rows_and_weights(X, sample_weight, self.persist)
         n, d = X.shape
         if n < max(2, self.n_components):
             raise ValueError(
@@ -678,6 +810,7 @@ class GaussianMixture(_mixture.GaussianMixture):
                 n_init=1,
                 random_state=random_state,
                 init_sample=self.init_sample,
+                persist=self.persist,
             ).fit(X, sample_weight=w)
             stats, shift = self._dask_stats_about_means(X, w, km.labels_)
         elif self.init_params == "random":
@@ -796,10 +929,50 @@ class MiniBatchKMeans(_minibatch.MiniBatchKMeans):
     ``batch_size`` consecutive rows of a block as a batch: one C++ mini-batch step
     each (the step of :meth:`clustercore.MiniBatchKMeans.partial_fit`, with its
     random reassignment). ``max_iter`` passes at most; ``max_no_improvement`` and
-    ``tol`` stop early as in memory. Only one block is in memory at a time, so X may
-    be larger than memory. The initialisation is the in-memory one on ``init_size``
-    rows drawn at random. NumPy input is the in-memory fit.
+    ``tol`` stop early as in memory. The client holds one block at a time; with
+    ``persist=False`` (see :class:`KMeans`; 'auto' decides by X's size) the blocks
+    are read from X's source on every pass, so X may be larger than memory. The
+    initialisation is the in-memory one on ``init_size`` rows drawn at random. NumPy
+    input is the in-memory fit.
     """
+
+    _parameter_constraints = {
+        **_minibatch.MiniBatchKMeans._parameter_constraints,
+        "persist": ["boolean", StrOptions({"auto"})],
+    }
+
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        init="k-means++",
+        max_iter=100,
+        batch_size=1024,
+        verbose=0,
+        compute_labels=True,
+        random_state=None,
+        tol=0.0,
+        max_no_improvement=10,
+        init_size=None,
+        n_init="auto",
+        reassignment_ratio=0.01,
+        persist="auto",
+    ):
+        super().__init__(
+            n_clusters,
+            init=init,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            verbose=verbose,
+            compute_labels=compute_labels,
+            random_state=random_state,
+            tol=tol,
+            max_no_improvement=max_no_improvement,
+            init_size=init_size,
+            n_init=n_init,
+            reassignment_ratio=reassignment_ratio,
+        )
+        self.persist = persist
 
     def fit(self, X, y=None, sample_weight=None):
         """Fit on a dask array (or, for any other input, as clustercore's)."""
@@ -810,7 +983,7 @@ class MiniBatchKMeans(_minibatch.MiniBatchKMeans):
             raise ValueError(f"Expected 2D array, got {X.ndim}D array instead.")
         if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float64)
-        X, w = _rows_and_weights(X, sample_weight)
+        X, w, self._persisted = _rows_and_weights(X, sample_weight, self.persist)
         n, d = X.shape
         self._check_params_vs_input(_Shape(n, d))
         self.n_features_in_ = d
