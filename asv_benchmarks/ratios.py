@@ -22,6 +22,8 @@ def table(result: dict, benchmark: str) -> list[tuple]:
     if entry is None:
         return []
     values, params = entry[0], entry[1]
+    if len(params) == 1:  # the implementation is the only parameter
+        params = [["'" + benchmark.split(".")[1] + "'"], params[0]]
     names = [n.strip("'") for n in params[0]]
     impls = [i.strip("'") for i in params[1]]
     grid = {}
@@ -47,16 +49,18 @@ def main():
         Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "results"
     )
     result = newest_result(results_dir)
-    print(f"{'workload':9s}{'impl':13s}{'time':>12s}{'ratio':>9s}")
+    print(f"{'workload':20s}{'impl':13s}{'time':>12s}{'ratio':>9s}")
     for bench in (
         "kmeans.KMeansFit.time_fit",
         "minibatch.MiniBatchFit.time_fit",
         "dbscan.DBSCANFit.time_fit",
         "mixture.GaussianMixtureFit.time_fit",
         "metrics.SilhouetteScore.time_silhouette_score",
+        "dask_cluster.DaskKMeans.time_fit",
+        "dask_cluster.DaskGaussianMixture.time_fit",
     ):
         for name, impl, t, ratio in table(result, bench):
-            print(f"{name:9s}{impl:13s}{t * 1e3:10.1f}ms{ratio:8.2f}x")
+            print(f"{name:20s}{impl:13s}{t * 1e3:10.1f}ms{ratio:8.2f}x")
 
 
 if __name__ == "__main__":

@@ -333,3 +333,41 @@ def test_streamed_fit_holds_a_few_blocks_of_x(monkeypatch):
         again = DaskKMeans(5, random_state=0, max_iter=4).fit(X)
     assert max(reads.values()) == 1
     np.testing.assert_array_equal(again.cluster_centers_, fit.cluster_centers_)
+
+
+@pytest.mark.slow
+def test_larger_than_a_workers_memory_limit_spilled_or_streamed(tmp_path):
+    # 640 MB of X on 2 workers limited to 450 MB each: persisted, the workers spill
+    # it to disk; streamed, it is read from its .npy files on every pass. Both fit
+    # the same model, the in-memory one.
+    n, chunk = 10_000_000, 500_000
+    noise = da.random.RandomState(0).normal(size=(n, 8), chunks=(chunk, 8))
+    offsets = da.random.RandomState(1).randint(0, 6, size=(n, 1), chunks=chunk)
+    da.to_npy_stack(str(tmp_path), noise + 4.0 * offsets, axis=0)
+    X = da.from_npy_stack(str(tmp_path))
+    init = X[:6].compute()
+    fits = {}
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            memory_limit="450MB",
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        for persist in (True, False):
+            fits[persist] = DaskKMeans(
+                6, init=init, n_init=1, max_iter=4, tol=0, persist=persist
+            ).fit(X)
+    np.testing.assert_array_equal(
+        fits[True].cluster_centers_, fits[False].cluster_centers_
+    )
+    assert fits[True].inertia_ == fits[False].inertia_
+    # and the fit is the in-memory one, to rounding
+    mem = clustercore.KMeans(6, init=init, n_init=1, max_iter=4, tol=0).fit(X.compute())
+    np.testing.assert_allclose(
+        fits[True].cluster_centers_, mem.cluster_centers_, rtol=1e-12
+    )
+    assert fits[True].inertia_ == pytest.approx(mem.inertia_, rel=1e-12)

@@ -250,27 +250,27 @@ def _block_candidate_weights(x, w, offset, candidates):
 
 
 def _block_moments(x, w, offset):
-    """(rows, column sums, sums of squares about the block's column means), in
-    double: the unweighted moments the in-memory fit takes its origin and tolerance
-    from."""
-    x = np.asarray(x, dtype=np.float64)
+    """(rows, column means, sums of squares about them), in double, by the in-memory
+    fit's own C++ kernel (no copy of the block): the unweighted moments the fit takes
+    its origin and tolerance from."""
     if len(x) == 0:
-        return 0.0, np.zeros(x.shape[1]), np.zeros(x.shape[1])
-    mean = x.mean(axis=0)
-    centred = x - mean
-    return float(len(x)), mean * len(x), (centred * centred).sum(axis=0)
+        return 0, np.zeros(x.shape[1]), np.zeros(x.shape[1])
+    mean, var = _core.column_mean_var(x, True, 1)
+    return len(x), mean, var * len(x)
 
 
 def _merge_moments(a, b):
-    """Chan's pairwise update of (count, sums, M2)."""
-    na, sa, ma = a
-    nb, sb, mb = b
+    """Chan's pairwise update of (count, means, M2); one block's means come out as
+    they went in."""
+    na, ma, sa = a
+    nb, mb, sb = b
     if na == 0:
         return b
     if nb == 0:
         return a
-    delta = sb / nb - sa / na
-    return na + nb, sa + sb, ma + mb + delta * delta * (na * nb / (na + nb))
+    n = na + nb
+    delta = mb - ma
+    return n, ma + delta * (nb / n), sa + sb + delta * delta * (na * nb / n)
 
 
 def _available_memory():
@@ -426,8 +426,8 @@ class KMeans(_kmeans.KMeans):
         random_state = check_random_state(self.random_state)
         n_threads = effective_n_threads()
 
-        count, sums, m2 = _tree_sum(_per_block(_block_moments, X, w), _merge_moments)
-        origin = np.ascontiguousarray(sums / count)
+        count, mean, m2 = _tree_sum(_per_block(_block_moments, X, w), _merge_moments)
+        origin = np.ascontiguousarray(mean)
         self._tol = float((m2 / count).mean() * self.tol) if self.tol > 0 else 0.0
         self._origin = origin
 
@@ -777,8 +777,8 @@ class GaussianMixture(_mixture.GaussianMixture):
     def _dask_stats_about_means(self, X, w, labels):
         """_stats_about_means for one-hot labels given as a dask array."""
         k, d = self.n_components, X.shape[1]
-        count, sums, _ = _tree_sum(_per_block(_block_moments, X, w), _merge_moments)
-        shift = np.ascontiguousarray(np.broadcast_to(sums / count, (k, d)))
+        _, mean, _ = _tree_sum(_per_block(_block_moments, X, w), _merge_moments)
+        shift = np.ascontiguousarray(np.broadcast_to(mean, (k, d)))
         stats = None
         for _ in range(2):
             parts = _per_block(
@@ -989,8 +989,8 @@ class MiniBatchKMeans(_minibatch.MiniBatchKMeans):
         self.n_features_in_ = d
         random_state = check_random_state(self.random_state)
         n_threads = effective_n_threads()
-        count, sums, m2 = _tree_sum(_per_block(_block_moments, X, w), _merge_moments)
-        self._origin = np.ascontiguousarray(sums / count)
+        count, mean, m2 = _tree_sum(_per_block(_block_moments, X, w), _merge_moments)
+        self._origin = np.ascontiguousarray(mean)
         self._tol = float((m2 / count).mean() * self.tol) if self.tol > 0 else 0.0
 
         # the in-memory initialisation, on rows drawn at random
