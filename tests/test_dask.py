@@ -21,7 +21,7 @@ def cluster_client():
     """A LocalCluster of 2 worker processes with 1 thread each."""
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
@@ -91,6 +91,30 @@ def test_client_tasks_equal_the_local_scheduler(cluster_client, monkeypatch):
     assert fit.inertia_ == local.inertia_
     np.testing.assert_array_equal(gmm.means_, local_gmm.means_)
     assert gmm.lower_bound_ == local_gmm.lower_bound_
+
+
+# run on the workers by reference to a builtin (a function of this module would
+# import this module there, and scikit-learn with it)
+_HAS_SKLEARN = "'sklearn' in __import__('sys').modules"
+
+
+def test_workers_fit_without_importing_sklearn():
+    # the fits send only clustercore._blocks' kernels to the workers: fresh worker
+    # processes never import scikit-learn (about 150 MB and 1 s each); predict does
+    X = _data()
+    Xd = da.from_array(X, chunks=(1300, 4))
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        km = DaskKMeans(6, random_state=0).fit(Xd)
+        DaskGaussianMixture(3, random_state=0).fit(Xd)
+        DaskMiniBatchKMeans(6, random_state=0, max_iter=2).fit(Xd)
+        assert not any(client.run(eval, _HAS_SKLEARN).values())
+        km.predict(Xd).compute()
+        assert any(client.run(eval, _HAS_SKLEARN).values())
 
 
 def test_unequal_empty_and_unknown_chunks_and_weights():
@@ -337,7 +361,7 @@ def test_streamed_fit_holds_a_few_blocks_of_x(monkeypatch):
 
 @pytest.mark.slow
 def test_larger_than_a_workers_memory_limit_spilled_or_streamed(tmp_path):
-    # 640 MB of X on 2 workers limited to 450 MB each: persisted, the workers spill
+    # 640 MB of X on 2 workers limited to 300 MB each: persisted, the workers spill
     # it to disk; streamed, it is read from its .npy files on every pass. Both fit
     # the same model, the in-memory one.
     n, chunk = 10_000_000, 500_000
@@ -352,8 +376,8 @@ def test_larger_than_a_workers_memory_limit_spilled_or_streamed(tmp_path):
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
-            memory_limit="450MB",
+            dashboard_address=":0",
+            memory_limit="300MB",
         ) as cluster,
         distributed.Client(cluster),
     ):

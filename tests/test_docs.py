@@ -8,7 +8,7 @@ import pytest
 MODULES = [
     "kmeans",
     "minibatch",
-    "dbscan",
+    "_dbscan",
     "mixture",
     "bayesian_mixture",
     "metrics",

@@ -26,7 +26,7 @@ def _cluster(**kw):
         n_workers=2,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",
         **kw,
     )
     return cluster, distributed.Client(cluster)

@@ -35,7 +35,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _is_arraylike_not_scalar, check_is_fitted
 
-from . import _core
+from . import _blocks, _core
 from . import kmeans as _kmeans
 from . import minibatch as _minibatch
 from . import mixture as _mixture
@@ -62,10 +62,7 @@ def _add_stats(a, b):
     return tuple(x + y for x, y in zip(a, b, strict=True))
 
 
-def _aligned(a):
-    """C-contiguous and aligned for its dtype (a block that travelled between
-    processes may arrive at any address; the kernels read whole values)."""
-    return np.require(a, requirements=["C", "A"])
+_aligned = _blocks.aligned
 
 
 def _with_aligned_arrays(model):
@@ -75,12 +72,6 @@ def _with_aligned_arrays(model):
         if isinstance(value, np.ndarray):
             setattr(model, key, _aligned(value))
     return model
-
-
-def _boxed(value):
-    out = np.empty((1, 1), dtype=object)
-    out[0, 0] = value
-    return out
 
 
 def _client():
@@ -106,13 +97,6 @@ def _block_futures(a):
     if not all(k in held for k in keys):
         return None
     return [held[k] for k in keys]
-
-
-def _run_on_block(x, w, offset, *cols, fn, args):
-    """fn on one block where it lives, its arrays realigned."""
-    extra = [_aligned(a) if isinstance(a, np.ndarray) else a for a in args]
-    parts = [_aligned(c) for c in cols]
-    return fn(_aligned(x), _aligned(w), offset, *parts, *extra)
 
 
 def _per_block(fn, X, w, *args, columns=()):
@@ -146,68 +130,25 @@ def _per_block_on_client(fn, X, w, args, columns):
         cols.append(found)
     offsets = [int(o) for o in np.r_[0, np.cumsum(X.chunks[0])[:-1]]]
     futures = client.map(
-        _run_on_block, xf, wf, offsets, *cols, fn=fn, args=args, pure=False
+        _blocks.run_on_block, xf, wf, offsets, *cols, fn=fn, args=args, pure=False
     )
     return client.gather(futures)
 
 
 def _per_block_local(fn, X, w, args, columns):
     """_per_block as one map_blocks over X (any scheduler)."""
-
-    def run(x, w2, *cols, block_info=None):
-        offset = block_info[0]["array-location"][0][0]
-        parts = [c[:, 0] for c in cols]
-        return _boxed(_run_on_block(x, w2[:, 0], offset, *parts, fn=fn, args=args))
-
     out = da.map_blocks(
-        run,
+        _blocks.run_boxed,
         X,
         w[:, None],
         *[c.rechunk((X.chunks[0],))[:, None] for c in columns],
+        fn=fn,
+        args=args,
         dtype=object,
         chunks=((1,) * X.numblocks[0], (1,)),
         meta=np.empty((0, 0), dtype=object),
     )
     return list(out.compute().ravel())
-
-
-def _block_stats(x, w, offset, centers, origin):
-    sums, weights, inertia, _, _ = _core.lloyd_block_stats(x, w, centers, origin, 1)
-    return sums, weights, inertia
-
-
-def _block_candidates(x, w, offset, centers, origin, m):
-    labels, _ = _core.labels_inertia(x, np.ones(len(x), x.dtype), centers, origin, 1)
-    return _core.kmeans_farthest(x, w, centers, labels, m, int(offset), 1)
-
-
-def _min_sq_distances(x, centers):
-    """Squared distance of every row to its nearest centre, in double, in tiles."""
-    out = np.empty(len(x))
-    for start in range(0, len(x), 8192):
-        part = x[start : start + 8192]
-        out[start : start + len(part)] = _core.distances(
-            part, np.ascontiguousarray(centers, dtype=x.dtype), True, 1
-        ).min(axis=1)
-    return out
-
-
-def _block_update_d2(x, w, offset, d2, new_centers):
-    """The rows' squared distances to the candidates, the new ones included."""
-    return np.minimum(d2, _min_sq_distances(x, new_centers))
-
-
-def _block_cost(x, w, offset, d2):
-    return float(w.astype(np.float64) @ d2)
-
-
-def _block_sample(x, w, offset, d2, ell, phi, starts, seeds):
-    """Rows kept with probability min(1, ell w d2 / phi), drawn from the block's own
-    seed (seeds[b] for the block b starting at row offset)."""
-    seed = int(seeds[np.searchsorted(starts, offset, side="right") - 1])
-    u = np.random.default_rng(seed).uniform(size=len(x))
-    keep = u < ell * w.astype(np.float64) * d2 / phi
-    return x[keep].copy()
 
 
 def _sq_distances_column(X, batches, d2, keep):
@@ -218,45 +159,24 @@ def _sq_distances_column(X, batches, d2, keep):
     passes over a streamed X hold a few blocks of it, never n values)."""
     if keep and d2 is not None:
         column = da.map_blocks(
-            lambda x, d, c=batches[-1]: np.minimum(
-                d[:, 0], _min_sq_distances(_aligned(x), c)
-            ),
+            _blocks.lowered_sq_distances,
             X,
             d2[:, None],
+            batch=batches[-1],
             drop_axis=1,
             dtype=np.float64,
             meta=np.empty(0, np.float64),
         )
     else:
-
-        def nearest(x, cs=tuple(batches)):
-            x = _aligned(x)
-            out = _min_sq_distances(x, cs[0])
-            for c in cs[1:]:
-                out = np.minimum(out, _min_sq_distances(x, c))
-            return out
-
         column = da.map_blocks(
-            nearest, X, drop_axis=1, dtype=np.float64, meta=np.empty(0, np.float64)
+            _blocks.nearest_sq_distances,
+            X,
+            batches=tuple(batches),
+            drop_axis=1,
+            dtype=np.float64,
+            meta=np.empty(0, np.float64),
         )
     return column.persist() if keep else column
-
-
-def _block_candidate_weights(x, w, offset, candidates):
-    labels = _core.labels_inertia(
-        x, np.ones(len(x), x.dtype), np.ascontiguousarray(candidates, x.dtype), None, 1
-    )[0]
-    return np.bincount(labels, weights=w.astype(np.float64), minlength=len(candidates))
-
-
-def _block_moments(x, w, offset):
-    """(rows, column means, sums of squares about them), in double, by the in-memory
-    fit's own C++ kernel (no copy of the block): the unweighted moments the fit takes
-    its origin and tolerance from."""
-    if len(x) == 0:
-        return 0, np.zeros(x.shape[1]), np.zeros(x.shape[1])
-    mean, var = _core.column_mean_var(x, True, 1)
-    return len(x), mean, var * len(x)
 
 
 def _merge_moments(a, b):
@@ -426,7 +346,7 @@ class KMeans(_kmeans.KMeans):
         random_state = check_random_state(self.random_state)
         n_threads = effective_n_threads()
 
-        count, mean, m2 = _tree_sum(_per_block(_block_moments, X, w), _merge_moments)
+        count, mean, m2 = _tree_sum(_per_block(_blocks.moments, X, w), _merge_moments)
         origin = np.ascontiguousarray(mean)
         self._tol = float((m2 / count).mean() * self.tol) if self.tol > 0 else 0.0
         self._origin = origin
@@ -480,9 +400,7 @@ class KMeans(_kmeans.KMeans):
         step 7), are reduced to k centres by a weighted k-means++ KMeans."""
         k = self.n_clusters
         # the first candidate, drawn with probability proportional to the weight
-        block_w = np.array(
-            _per_block(lambda x, w_, offset: float(w_.astype(np.float64).sum()), X, w)
-        )
+        block_w = np.array(_per_block(_blocks.total_weight, X, w))
         target = random_state.uniform() * block_w.sum()
         b = min(
             int(np.searchsorted(np.cumsum(block_w), target, side="right")),
@@ -500,14 +418,16 @@ class KMeans(_kmeans.KMeans):
         starts = np.r_[0, np.cumsum(X.chunks[0])[:-1]].astype(np.int64)
         ell = self.oversampling_factor * k
         for _ in range(self.init_rounds):
-            phi = _tree_sum(_per_block(_block_cost, X, w, columns=(d2,)), float.__add__)
+            phi = _tree_sum(
+                _per_block(_blocks.cost, X, w, columns=(d2,)), float.__add__
+            )
             if not phi > 0:
                 break
             seeds = random_state.randint(
                 0, 2**63 - 1, size=X.numblocks[0], dtype=np.int64
             )
             kept = _per_block(
-                _block_sample, X, w, ell, phi, starts, seeds, columns=(d2,)
+                _blocks.sample, X, w, ell, phi, starts, seeds, columns=(d2,)
             )
             new = np.concatenate(kept) if kept else np.empty((0, X.shape[1]), X.dtype)
             if len(new) == 0:
@@ -517,7 +437,7 @@ class KMeans(_kmeans.KMeans):
             batches.append(new)
             d2 = _sq_distances_column(X, batches, d2, self._persisted)
         counts = _tree_sum(
-            _per_block(_block_candidate_weights, X, w, candidates), np.add
+            _per_block(_blocks.candidate_weights, X, w, candidates), np.add
         )
         if len(candidates) < k:  # too few distinct draws: the in-memory init on X
             return None
@@ -531,12 +451,12 @@ class KMeans(_kmeans.KMeans):
         stops (an iteration that changes no label moves no centre)."""
         n_iter, previous = 0, None
         for it in range(self.max_iter):
-            stats = _per_block(_block_stats, X, w, centers, origin)
+            stats = _per_block(_blocks.lloyd_stats, X, w, centers, origin)
             sums, weights, inertia = _tree_sum(stats, _add_stats)
             candidates = None
             n_empty = int((weights == 0).sum())
             if n_empty:
-                found = _per_block(_block_candidates, X, w, centers, origin, n_empty)
+                found = _per_block(_blocks.farthest, X, w, centers, origin, n_empty)
                 candidates = tuple(
                     _aligned(np.concatenate([f[i] for f in found])) for i in range(5)
                 )
@@ -557,7 +477,7 @@ class KMeans(_kmeans.KMeans):
             # last pass's inertia is the final one
             return centers, n_iter, inertia
         # the inertia of the final labels, against the final centres
-        stats = _per_block(_block_stats, X, w, centers, origin)
+        stats = _per_block(_blocks.lloyd_stats, X, w, centers, origin)
         return centers, n_iter, _tree_sum(stats, _add_stats)[2]
 
     def _dask_map(self, X, method, width):
@@ -612,25 +532,6 @@ class _Shape:
 
 
 # ---------------------------------------------------------------- GaussianMixture
-
-
-def _gmm_block_stats(x, w, offset, covariance_type, weights, means, chol):
-    acc, log_lik, weight = _core.gmm_estep_stats(
-        x, w.astype(np.float64), covariance_type, weights, means, chol, 1
-    )
-    return acc, log_lik, weight
-
-
-def _gmm_label_stats(x, w, offset, labels, covariance_type, shift):
-    return _core.gmm_resp_stats(
-        x,
-        w.astype(np.float64),
-        labels.astype(np.int64),
-        None,
-        shift,
-        covariance_type,
-        1,
-    )[0]
 
 
 class GaussianMixture(_mixture.GaussianMixture):
@@ -748,7 +649,7 @@ class GaussianMixture(_mixture.GaussianMixture):
         if self.max_iter == 0:
             return -np.inf, params, 0, False, []
         for it in range(1, self.max_iter + 1):
-            stats = _per_block(_gmm_block_stats, X, w, kind, *params.core_args())
+            stats = _per_block(_blocks.gmm_stats, X, w, kind, *params.core_args())
             acc, log_lik, weight = _tree_sum(stats, _add_stats)
             bound = log_lik / weight
             try:
@@ -774,15 +675,22 @@ class GaussianMixture(_mixture.GaussianMixture):
                 break
         return lower_bound, params, n_iter, converged, bounds
 
-    def _dask_stats_about_means(self, X, w, labels):
-        """_stats_about_means for one-hot labels given as a dask array."""
+    def _dask_stats_about_means(self, X, w, km):
+        """_stats_about_means for one-hot labels, the nearest centres of a fitted
+        clustercore.dask.KMeans (its labels_, found again on each block)."""
         k, d = self.n_components, X.shape[1]
-        _, mean, _ = _tree_sum(_per_block(_block_moments, X, w), _merge_moments)
+        _, mean, _ = _tree_sum(_per_block(_blocks.moments, X, w), _merge_moments)
         shift = np.ascontiguousarray(np.broadcast_to(mean, (k, d)))
         stats = None
         for _ in range(2):
             parts = _per_block(
-                _gmm_label_stats, X, w, self.covariance_type, shift, columns=(labels,)
+                _blocks.gmm_label_stats,
+                X,
+                w,
+                km.cluster_centers_,
+                km._origin,
+                self.covariance_type,
+                shift,
             )
             stats = _tree_sum(parts, np.add)
             nk = stats[:, 0]
@@ -812,7 +720,7 @@ class GaussianMixture(_mixture.GaussianMixture):
                 init_sample=self.init_sample,
                 persist=self.persist,
             ).fit(X, sample_weight=w)
-            stats, shift = self._dask_stats_about_means(X, w, km.labels_)
+            stats, shift = self._dask_stats_about_means(X, w, km)
         elif self.init_params == "random":
             raise ValueError(
                 "init_params='random' is not available for dask arrays (it draws n x "
@@ -989,7 +897,7 @@ class MiniBatchKMeans(_minibatch.MiniBatchKMeans):
         self.n_features_in_ = d
         random_state = check_random_state(self.random_state)
         n_threads = effective_n_threads()
-        count, mean, m2 = _tree_sum(_per_block(_block_moments, X, w), _merge_moments)
+        count, mean, m2 = _tree_sum(_per_block(_blocks.moments, X, w), _merge_moments)
         self._origin = np.ascontiguousarray(mean)
         self._tol = float((m2 / count).mean() * self.tol) if self.tol > 0 else 0.0
 
@@ -1058,7 +966,9 @@ class MiniBatchKMeans(_minibatch.MiniBatchKMeans):
         self.n_iter_ = int(math.ceil(steps * self._batch_size / n))
         self._ewa_inertia = ewa
         if self.compute_labels:
-            stats = _per_block(_block_stats, X, w, self.cluster_centers_, self._origin)
+            stats = _per_block(
+                _blocks.lloyd_stats, X, w, self.cluster_centers_, self._origin
+            )
             self.inertia_ = float(_tree_sum(stats, _add_stats)[2])
             self.labels_ = self.predict(X)
         else:
