@@ -117,6 +117,24 @@ def test_workers_fit_without_importing_sklearn():
         assert any(client.run(eval, _HAS_SKLEARN).values())
 
 
+def test_blocks_are_realigned_once_on_the_workers(cluster_client):
+    # blocks shipped from the client arrive at any address; persisted for a fit they
+    # are aligned, so the passes read them in place
+    import operator
+
+    import clustercore.dask as cdask
+
+    Xd = da.from_array(_data(), chunks=(700, 4))
+    X, w, kept = cdask._rows_and_weights(Xd, None, "auto")
+    assert kept
+    flags = cluster_client.gather(
+        cluster_client.map(
+            operator.attrgetter("flags.aligned"), cdask._block_futures(X)
+        )
+    )
+    assert len(flags) == X.numblocks[0] and all(flags)
+
+
 def test_unequal_empty_and_unknown_chunks_and_weights():
     X = _data()
     w = np.random.default_rng(0).uniform(0.5, 2.0, len(X))

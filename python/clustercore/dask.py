@@ -235,6 +235,10 @@ def _rows_and_weights(X, sample_weight, persist="auto"):
         w = w.rechunk((X.chunks[0],))
     kept = _should_persist(persist, X.nbytes + w.nbytes)
     if kept:
+        # a block that travelled between processes may sit at any address (those of
+        # from_array on a client do): realigned once here, in place of a copy on
+        # every pass (an aligned block is kept as it is, not copied)
+        X = X.map_blocks(_blocks.aligned, dtype=X.dtype, meta=np.empty((0, 0), X.dtype))
         X, w = dask.persist(X, w)
     return X, w, kept
 
