@@ -413,3 +413,30 @@ def test_larger_than_a_workers_memory_limit_spilled_or_streamed(tmp_path):
         fits[True].cluster_centers_, mem.cluster_centers_, rtol=1e-12
     )
     assert fits[True].inertia_ == pytest.approx(mem.inertia_, rel=1e-12)
+
+
+def test_score_block_by_block_equals_in_memory_score():
+    X = _data()
+    w = np.random.default_rng(5).uniform(0.5, 2.0, len(X))
+    chunks = ((1000, 0, 2500, 7, 2493),)
+    Xd = da.from_array(X, chunks=(chunks[0], (4,)))
+    wd = da.from_array(w, chunks=chunks)
+    with dask.config.set(scheduler="threads"):
+        for model in (
+            DaskKMeans(6, random_state=0).fit(Xd),
+            DaskMiniBatchKMeans(6, random_state=0).fit(Xd),
+        ):
+            base = type(model).__mro__[1]  # the in-memory estimator
+            for weights, dask_weights in ((None, None), (w, wd), (w, w)):
+                expected = base.score(model, X, sample_weight=weights)
+                got = model.score(Xd, sample_weight=dask_weights)
+                assert got == pytest.approx(expected, rel=1e-12)
+            with pytest.raises(ValueError, match="X has 3 features"):
+                model.score(Xd[:, :3])
+        gmm = DaskGaussianMixture(3, random_state=0).fit(Xd)
+        assert gmm.score(Xd) == pytest.approx(
+            clustercore.GaussianMixture.score(gmm, X), rel=1e-12
+        )
+        assert gmm.bic(Xd) == pytest.approx(
+            clustercore.GaussianMixture.bic(gmm, X), rel=1e-12
+        )

@@ -515,6 +515,13 @@ class KMeans(_kmeans.KMeans):
             )
         return X.map_blocks(run, chunks=(X.chunks[0], (width,)), dtype=dtype)
 
+    def score(self, X, y=None, sample_weight=None):
+        """Opposite of the k-means objective of X (for a dask array, computed block
+        by block where the blocks are)."""
+        if isinstance(X, da.Array):
+            return _dask_kmeans_score(self, X, sample_weight, _kmeans.KMeans)
+        return super().score(X, y=y, sample_weight=sample_weight)
+
     def predict(self, X):
         """Nearest centre of each row (lazy for a dask array)."""
         if isinstance(X, da.Array):
@@ -526,6 +533,42 @@ class KMeans(_kmeans.KMeans):
         if isinstance(X, da.Array):
             return self._dask_map(X, "transform", self.n_clusters)
         return super().transform(X)
+
+
+def _score_block(x, w2, model, cls):
+    """The in-memory score of one block (0 for a block of no rows), as a 1-array."""
+    if len(x) == 0:
+        return np.zeros(1)
+    model = _with_aligned_arrays(model)
+    return np.array([cls.score(model, _aligned(x), sample_weight=_aligned(w2[:, 0]))])
+
+
+def _dask_kmeans_score(model, X, sample_weight, cls):
+    """cls.score of a fitted model on a dask array, block by block (X is never
+    gathered), the blocks' scores added in a fixed tree."""
+    check_is_fitted(model)
+    if X.ndim != 2 or X.shape[1] != model.n_features_in_:
+        raise ValueError(
+            f"X has {X.shape[1]} features, but {type(model).__name__} is expecting "
+            f"{model.n_features_in_} features as input."
+        )
+    if X.dtype not in (np.float32, np.float64):
+        X = X.astype(np.float64)
+    X, w, _ = _rows_and_weights(X, sample_weight, persist=False)
+    shipped = copy.copy(model)
+    shipped.__dict__.pop("labels_", None)
+    parts = da.map_blocks(
+        _score_block,
+        X,
+        w[:, None],
+        model=shipped,
+        cls=cls,
+        chunks=((1,) * X.numblocks[0],),
+        drop_axis=1,
+        dtype=np.float64,
+        meta=np.empty(0, np.float64),
+    ).compute()
+    return float(_tree_sum(list(parts), float.__add__))
 
 
 class _Shape:
@@ -1007,6 +1050,15 @@ class MiniBatchKMeans(_minibatch.MiniBatchKMeans):
             diff = self.cluster_centers_.astype(np.float64) - before
             shift = float((diff * diff).sum())
         return inertia, shift
+
+    def score(self, X, y=None, sample_weight=None):
+        """Opposite of the k-means objective of X (for a dask array, computed block
+        by block where the blocks are)."""
+        if isinstance(X, da.Array):
+            return _dask_kmeans_score(
+                self, X, sample_weight, _minibatch.MiniBatchKMeans
+            )
+        return super().score(X, y=y, sample_weight=sample_weight)
 
     def predict(self, X):
         """Nearest centre of each row (lazy for a dask array)."""
