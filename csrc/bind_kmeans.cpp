@@ -1,6 +1,7 @@
 // bind_kmeans.cpp - Python bindings of the k-means kernels (kmeans.hpp), float and
 // double.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -110,6 +111,29 @@ py::tuple block_stats_impl(const View &X, const carray<T> &w, const carray<T> &c
     std::copy(stats.sums.begin(), stats.sums.end(), sums.mutable_data());
     std::copy(stats.weights.begin(), stats.weights.end(), weights.mutable_data());
     return py::make_tuple(sums, weights, stats.inertia, labels, stats.n_changed);
+}
+
+template <typename T>
+py::tuple block_pass_impl(const carray<T> &X, const carray<T> &w,
+                          const carray<T> &centers, const py::object &origin,
+                          BlockBounds &state, bool want_inertia, int n_threads) {
+    const Dense<T> v = dense_view(X);
+    const i64 k = static_cast<i64>(centers.shape(0));
+    if (centers.ndim() != 2 || static_cast<i64>(centers.shape(1)) != v.d || k < 1)
+        throw std::invalid_argument("centers have the wrong shape");
+    check_vector(w, v.n, "sample_weight");
+    const double *o = origin_ptr(origin, v.d);
+    LloydStats stats;
+    {
+        py::gil_scoped_release nogil;
+        block_pass(v, w.data(), centers.data(), k, o, want_inertia, n_threads, state,
+                   stats);
+    }
+    py::array_t<double> sums({k, v.d});
+    py::array_t<double> weights(k);
+    std::copy(stats.sums.begin(), stats.sums.end(), sums.mutable_data());
+    std::copy(stats.weights.begin(), stats.weights.end(), weights.mutable_data());
+    return py::make_tuple(sums, weights, want_inertia ? stats.inertia : std::nan(""));
 }
 
 template <typename T, class View>
@@ -320,6 +344,18 @@ template <typename T> void register_dtype(py::module_ &m) {
         "weights, inertia, labels, n_changed); n_changed counts the labels that differ "
         "from the given ones (all, without them).");
     m.def(
+        "lloyd_block_pass",
+        [](const A &X, const A &w, const A &c, const py::object &origin,
+           BlockBounds &state, bool want_inertia, int nt) {
+            return block_pass_impl<T>(X, w, c, origin, state, want_inertia, nt);
+        },
+        py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
+        py::arg("centers").noconvert(), py::arg("origin"), py::arg("state"),
+        py::arg("want_inertia"), py::arg("n_threads"),
+        "One Lloyd pass over a block, pruned with the bounds kept in state (a "
+        "LloydBlockState, updated) when the bounds pay (as in lloyd): (sums, weights, "
+        "inertia or nan). The sums do not depend on what state held.");
+    m.def(
         "lloyd_block_stats_csr",
         [](const A &data, const I &ind, const I &ptr, i64 nc, const A &w, const A &c,
            int nt, const py::object &labels) {
@@ -419,6 +455,13 @@ template <typename T> void register_dtype(py::module_ &m) {
 } // namespace
 
 void register_kmeans(py::module_ &m) {
+    py::class_<BlockBounds>(m, "LloydBlockState",
+                            "Hamerly's bounds and labels of one block's rows between "
+                            "the passes of lloyd_block_pass (opaque).")
+        .def(py::init<>())
+        .def_property_readonly(
+            "n_rows", [](const BlockBounds &st) { return st.n < 0 ? 0 : st.n; },
+            "Rows the bounds are for (0: none yet).");
     register_dtype<float>(m);
     register_dtype<double>(m);
 }

@@ -154,7 +154,7 @@ def test_sparse_with_duplicate_entries_is_summed():
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("sparse", [False, True])
-@pytest.mark.parametrize("d", [6, 16])  # 16 features x 12 clusters: the pruned path
+@pytest.mark.parametrize("d", [6, 24])  # from 24 features: the pruned path
 def test_bitwise_identical_for_1_and_2_threads(rng, dtype, sparse, d):
     X = blobs(30_000, d=d, k=12, std=2.0, seed=8, dtype=dtype)
     w = rng.uniform(0.5, 2.0, len(X)).astype(dtype)
@@ -280,9 +280,9 @@ def test_elkan_single_cluster_warns():
         KMeans(1, algorithm="elkan").fit(X)
 
 
-@pytest.mark.parametrize("d,k", [(2, 5), (3, 12), (16, 20)])
+@pytest.mark.parametrize("d,k", [(2, 5), (3, 12), (16, 20), (30, 8)])
 def test_elkan_and_lloyd_give_the_same_clustering(d, k):
-    # 'elkan' always prunes with bounds; 'lloyd' prunes only for k * d >= 128
+    # 'elkan' always prunes with bounds; 'lloyd' prunes only from 24 features on
     X = blobs(6000, d=d, k=k, std=1.5, seed=d)
     a = KMeans(k, algorithm="elkan", random_state=0, tol=0).fit(X)
     b = KMeans(k, algorithm="lloyd", random_state=0, tol=0).fit(X)
