@@ -1,7 +1,6 @@
 // bind_kmeans.cpp - Python bindings of the k-means kernels (kmeans.hpp), float and
 // double.
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -86,7 +85,7 @@ py::tuple labels_inertia_impl(const View &X, const carray<T> &w,
 template <typename T, class View>
 py::tuple block_stats_impl(const View &X, const carray<T> &w, const carray<T> &centers,
                            const py::object &origin, int n_threads,
-                           const py::object &labels_in) {
+                           const py::object &labels_in, bool want_inertia = true) {
     const i64 k = static_cast<i64>(centers.shape(0));
     if (centers.ndim() != 2 || static_cast<i64>(centers.shape(1)) != X.d || k < 1)
         throw std::invalid_argument("centers have the wrong shape");
@@ -104,36 +103,13 @@ py::tuple block_stats_impl(const View &X, const carray<T> &w, const carray<T> &c
     {
         py::gil_scoped_release nogil;
         lloyd_pass(X, w.data(), centers.data(), k, o, labels.mutable_data(), Pass::full,
-                   true, n_threads, stats);
+                   want_inertia, n_threads, stats);
     }
     py::array_t<double> sums({k, X.d});
     py::array_t<double> weights(k);
     std::copy(stats.sums.begin(), stats.sums.end(), sums.mutable_data());
     std::copy(stats.weights.begin(), stats.weights.end(), weights.mutable_data());
     return py::make_tuple(sums, weights, stats.inertia, labels, stats.n_changed);
-}
-
-template <typename T>
-py::tuple block_pass_impl(const carray<T> &X, const carray<T> &w,
-                          const carray<T> &centers, const py::object &origin,
-                          BlockBounds &state, bool want_inertia, int n_threads) {
-    const Dense<T> v = dense_view(X);
-    const i64 k = static_cast<i64>(centers.shape(0));
-    if (centers.ndim() != 2 || static_cast<i64>(centers.shape(1)) != v.d || k < 1)
-        throw std::invalid_argument("centers have the wrong shape");
-    check_vector(w, v.n, "sample_weight");
-    const double *o = origin_ptr(origin, v.d);
-    LloydStats stats;
-    {
-        py::gil_scoped_release nogil;
-        block_pass(v, w.data(), centers.data(), k, o, want_inertia, n_threads, state,
-                   stats);
-    }
-    py::array_t<double> sums({k, v.d});
-    py::array_t<double> weights(k);
-    std::copy(stats.sums.begin(), stats.sums.end(), sums.mutable_data());
-    std::copy(stats.weights.begin(), stats.weights.end(), weights.mutable_data());
-    return py::make_tuple(sums, weights, want_inertia ? stats.inertia : std::nan(""));
 }
 
 template <typename T, class View>
@@ -334,27 +310,16 @@ template <typename T> void register_dtype(py::module_ &m) {
     m.def(
         "lloyd_block_stats",
         [](const A &X, const A &w, const A &c, const py::object &origin, int nt,
-           const py::object &labels) {
-            return block_stats_impl<T>(dense_view(X), w, c, origin, nt, labels);
+           const py::object &labels, bool want_inertia) {
+            return block_stats_impl<T>(dense_view(X), w, c, origin, nt, labels,
+                                       want_inertia);
         },
         py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
         py::arg("centers").noconvert(), py::arg("origin"), py::arg("n_threads"),
-        py::arg("labels") = none,
+        py::arg("labels") = none, py::arg("want_inertia") = true,
         "Sufficient statistics of one Lloyd step on a block, in double: (sums, "
-        "weights, inertia, labels, n_changed); n_changed counts the labels that differ "
-        "from the given ones (all, without them).");
-    m.def(
-        "lloyd_block_pass",
-        [](const A &X, const A &w, const A &c, const py::object &origin,
-           BlockBounds &state, bool want_inertia, int nt) {
-            return block_pass_impl<T>(X, w, c, origin, state, want_inertia, nt);
-        },
-        py::arg("X").noconvert(), py::arg("sample_weight").noconvert(),
-        py::arg("centers").noconvert(), py::arg("origin"), py::arg("state"),
-        py::arg("want_inertia"), py::arg("n_threads"),
-        "One Lloyd pass over a block, pruned with the bounds kept in state (a "
-        "LloydBlockState, updated) when the bounds pay (as in lloyd): (sums, weights, "
-        "inertia or nan). The sums do not depend on what state held.");
+        "weights, inertia (0 unless want_inertia), labels, n_changed); n_changed "
+        "counts the labels that differ from the given ones (all, without them).");
     m.def(
         "lloyd_block_stats_csr",
         [](const A &data, const I &ind, const I &ptr, i64 nc, const A &w, const A &c,
@@ -455,13 +420,6 @@ template <typename T> void register_dtype(py::module_ &m) {
 } // namespace
 
 void register_kmeans(py::module_ &m) {
-    py::class_<BlockBounds>(m, "LloydBlockState",
-                            "Hamerly's bounds and labels of one block's rows between "
-                            "the passes of lloyd_block_pass (opaque).")
-        .def(py::init<>())
-        .def_property_readonly(
-            "n_rows", [](const BlockBounds &st) { return st.n < 0 ? 0 : st.n; },
-            "Rows the bounds are for (0: none yet).");
     register_dtype<float>(m);
     register_dtype<double>(m);
 }

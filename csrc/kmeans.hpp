@@ -641,15 +641,14 @@ double lloyd_update(const LloydStats &stats, const T *centers, i64 k, i64 d, T *
 
 // ---------------------------------------------------------------- pruned assignment
 
-// Bounds pay off once a row's distances cost clearly more than its bookkeeping (the
-// gather, the second-best tracking, the bound updates), which depends on the dimension
-// and hardly on k. Measured with the register-tiled kernels (100k rows, 30 iterations,
-// one thread, unpruned time / pruned time): 0.1-0.35 at d = 2, 0.25-0.85 at d = 8,
-// 0.7-1.2 at d = 16, 1-1.4 at d = 24, 1.2-1.5 at d = 32, 1.4-3.9 from d = 48 on.
-constexpr i64 kPruneMinDim = 24;
-
+// Bounds pay off when the rows they settle save more than the rows they rescan cost:
+// a rescanned row (gathered, then its best and second-best centre found) costs several
+// times what the register-tiled full pass spends on it, the more so the larger k and
+// the smaller d. Measured (200k-row blobs, 30 iterations, from k-means++ or from the
+// first rows; unpruned time / pruned time): d = 2-4, 0.1-1.1; d = 8, 0.1-2; d = 16,
+// 1.2-1.6 for k <= 64 but 0.45-0.9 for k >= 256; d >= 24, 1-1.5; d >= 48, 1.4-3.9.
 inline bool prune_pays(i64 k, i64 d) {
-    return k > 1 && d >= kPruneMinDim;
+    return k > 1 && (d >= 24 || (d >= 16 && k <= 64));
 }
 
 // Hamerly's bounds (Hamerly 2010) for the assignment step of dense data. Per sample:
@@ -860,62 +859,6 @@ void move_bounds(const T *old_c, const T *new_c, i64 k, i64 d,
                 0.0, bd.lower[static_cast<size_t>(i)] - (a == top ? second : first));
         }
     });
-}
-
-// ---------------------------------------------------------------- block by block
-
-// What a pruned Lloyd loop run one block at a time (on dask) keeps of a block between
-// passes: Hamerly's bounds and labels of its rows, and the centres (in double) they
-// were found against. Owned by the caller; an empty state, or one of another shape,
-// starts over with every row rescanned.
-struct BlockBounds {
-    Bounds bounds;
-    std::vector<std::int32_t> labels;
-    std::vector<double> centers;
-    i64 n = -1, k = 0, d = 0;
-    int dtype_size = 0;
-};
-
-// One full Lloyd pass over a block against centres (k x d): the per-cluster weighted
-// sums and weights in double (and the inertia of the new labels if asked). When
-// prune_pays(k, d) it is the pruned pass, its bounds first moved from the centres of
-// the state's last pass to these; every row is rescanned when the state is empty.
-// Either way the sums are accumulated afresh over all rows on the same grid, so they
-// are bitwise the same whether the state was kept or not (the pruned labels are those
-// of a full scan). Otherwise an unpruned pass; the state is left untouched.
-template <typename T>
-void block_pass(const Dense<T> &X, const T *w, const T *centers, i64 k,
-                const double *origin, bool want_inertia, int n_threads, BlockBounds &st,
-                LloydStats &out) {
-    const i64 d = X.d;
-    if (!prune_pays(k, d)) {
-        std::vector<std::int32_t> labels(static_cast<size_t>(X.n), -1);
-        lloyd_pass(X, w, centers, k, origin, labels.data(), Pass::full, want_inertia,
-                   n_threads, out);
-        return;
-    }
-    std::vector<double> now(centers, centers + k * d);
-    Bounds &bd = st.bounds;
-    if (st.n != X.n || st.k != k || st.d != d ||
-        st.dtype_size != static_cast<int>(sizeof(T))) {
-        st.n = X.n;
-        st.k = k;
-        st.d = d;
-        st.dtype_size = static_cast<int>(sizeof(T));
-        st.labels.assign(static_cast<size_t>(X.n), -1);
-        bd.upper.assign(static_cast<size_t>(X.n), 0.0);
-        bd.lower.assign(static_cast<size_t>(X.n), 0.0);
-        bd.xsq.resize(static_cast<size_t>(X.n));
-        row_norms_sq(X, origin, n_threads, bd.xsq.data());
-        bd.valid = false;
-    } else if (bd.valid) {
-        move_bounds(st.centers.data(), now.data(), k, d, st.labels.data(), X.n,
-                    n_threads, bd);
-    }
-    bd.sums_valid = false; // sums from all rows, not the running ones
-    pruned_pass(X, w, centers, k, origin, st.labels.data(), true, want_inertia,
-                n_threads, bd, out);
-    st.centers = std::move(now);
 }
 
 // ---------------------------------------------------------------- one Lloyd run

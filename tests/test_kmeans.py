@@ -282,7 +282,8 @@ def test_elkan_single_cluster_warns():
 
 @pytest.mark.parametrize("d,k", [(2, 5), (3, 12), (16, 20), (30, 8)])
 def test_elkan_and_lloyd_give_the_same_clustering(d, k):
-    # 'elkan' always prunes with bounds; 'lloyd' prunes only from 24 features on
+    # 'elkan' always prunes with bounds; 'lloyd' only where they pay (16 x 20 and
+    # 30 x 8 here)
     X = blobs(6000, d=d, k=k, std=1.5, seed=d)
     a = KMeans(k, algorithm="elkan", random_state=0, tol=0).fit(X)
     b = KMeans(k, algorithm="lloyd", random_state=0, tol=0).fit(X)

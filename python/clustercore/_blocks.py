@@ -8,8 +8,6 @@ by all blocks, and returns the block's part of a sum (or of a sample).
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
 from . import _core
@@ -55,43 +53,13 @@ def total_weight(x, w, offset):
     return float(w.astype(np.float64).sum())
 
 
-def lloyd_stats(x, w, offset, centers, origin):
-    """One Lloyd pass over the block: (per-cluster weighted sums, weights, inertia)."""
-    sums, weights, inertia, _, _ = _core.lloyd_block_stats(x, w, centers, origin, 1)
-    return sums, weights, inertia
-
-
-# The Hamerly bounds of the blocks of the Lloyd loops running here (a dask worker, or
-# the client on a local scheduler), by fit token and then block offset. They only
-# save work: a pass that finds none rescans every row and gives the same bits.
-_STATES: dict = {}
-_STATES_LOCK = threading.Lock()
-KEEP_FITS = 4  # the bounds of at most this many fits are kept (others: dropped)
-
-
-def lloyd_pass(x, w, offset, centers, origin, token, want_inertia):
-    """lloyd_stats, pruned with the block's bounds from the fit's previous pass when
-    they are here; the inertia (nan unless asked) is that of the new labels."""
-    with _STATES_LOCK:  # taken out while in use, so no two passes share it
-        state = _STATES.get(token, {}).pop(offset, None)
-    if state is None:
-        state = _core.LloydBlockState()
-    sums, weights, inertia = _core.lloyd_block_pass(
-        x, w, centers, origin, state, want_inertia, 1
+def lloyd_stats(x, w, offset, centers, origin, want_inertia=True):
+    """One Lloyd pass over the block: (per-cluster weighted sums, weights, inertia of
+    the new labels, 0 unless asked)."""
+    sums, weights, inertia, _, _ = _core.lloyd_block_stats(
+        x, w, centers, origin, 1, None, want_inertia
     )
-    with _STATES_LOCK:
-        if token not in _STATES:
-            while len(_STATES) >= KEEP_FITS and _STATES:
-                del _STATES[next(iter(_STATES))]  # the oldest fit
-        if KEEP_FITS > 0:
-            _STATES.setdefault(token, {})[offset] = state
     return sums, weights, inertia
-
-
-def drop_states(token):
-    """Forget a finished fit's bounds."""
-    with _STATES_LOCK:
-        _STATES.pop(token, None)
 
 
 def farthest(x, w, offset, centers, origin, m):

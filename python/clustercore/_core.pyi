@@ -11,7 +11,6 @@ import numpy.typing
 
 __all__: list[str] = [
     "IllDefinedCovariance",
-    "LloydBlockState",
     "bgm_em",
     "bgm_posterior",
     "bgm_score",
@@ -35,7 +34,6 @@ __all__: list[str] = [
     "labels_inertia",
     "labels_inertia_csr",
     "lloyd",
-    "lloyd_block_pass",
     "lloyd_block_stats",
     "lloyd_block_stats_csr",
     "lloyd_csr",
@@ -50,17 +48,6 @@ __all__: list[str] = [
     "select_simd",
     "silhouette_sums",
 ]
-
-class LloydBlockState:
-    """
-    Hamerly's bounds and labels of one block's rows between the passes of lloyd_block_pass (opaque).
-    """
-    def __init__(self) -> None: ...
-    @property
-    def n_rows(self) -> int:
-        """
-        Rows the bounds are for (0: none yet).
-        """
 
 class IllDefinedCovariance(ValueError):
     pass
@@ -659,34 +646,6 @@ def lloyd(
     """
 
 @typing.overload
-def lloyd_block_pass(
-    X: numpy.typing.NDArray[numpy.float32],
-    sample_weight: numpy.typing.NDArray[numpy.float32],
-    centers: numpy.typing.NDArray[numpy.float32],
-    origin: typing.Any,
-    state: LloydBlockState,
-    want_inertia: bool,
-    n_threads: typing.SupportsInt | typing.SupportsIndex,
-) -> tuple:
-    """
-    One Lloyd pass over a block, pruned with the bounds kept in state (a LloydBlockState, updated) when the bounds pay (as in lloyd): (sums, weights, inertia or nan). The sums do not depend on what state held.
-    """
-
-@typing.overload
-def lloyd_block_pass(
-    X: numpy.typing.NDArray[numpy.float64],
-    sample_weight: numpy.typing.NDArray[numpy.float64],
-    centers: numpy.typing.NDArray[numpy.float64],
-    origin: typing.Any,
-    state: LloydBlockState,
-    want_inertia: bool,
-    n_threads: typing.SupportsInt | typing.SupportsIndex,
-) -> tuple:
-    """
-    One Lloyd pass over a block, pruned with the bounds kept in state (a LloydBlockState, updated) when the bounds pay (as in lloyd): (sums, weights, inertia or nan). The sums do not depend on what state held.
-    """
-
-@typing.overload
 def lloyd_block_stats(
     X: numpy.typing.NDArray[numpy.float32],
     sample_weight: numpy.typing.NDArray[numpy.float32],
@@ -694,9 +653,10 @@ def lloyd_block_stats(
     origin: typing.Any,
     n_threads: typing.SupportsInt | typing.SupportsIndex,
     labels: typing.Any = None,
+    want_inertia: bool = True,
 ) -> tuple:
     """
-    Sufficient statistics of one Lloyd step on a block, in double: (sums, weights, inertia, labels, n_changed); n_changed counts the labels that differ from the given ones (all, without them).
+    Sufficient statistics of one Lloyd step on a block, in double: (sums, weights, inertia (0 unless want_inertia), labels, n_changed); n_changed counts the labels that differ from the given ones (all, without them).
     """
 
 @typing.overload
@@ -707,9 +667,10 @@ def lloyd_block_stats(
     origin: typing.Any,
     n_threads: typing.SupportsInt | typing.SupportsIndex,
     labels: typing.Any = None,
+    want_inertia: bool = True,
 ) -> tuple:
     """
-    Sufficient statistics of one Lloyd step on a block, in double: (sums, weights, inertia, labels, n_changed); n_changed counts the labels that differ from the given ones (all, without them).
+    Sufficient statistics of one Lloyd step on a block, in double: (sums, weights, inertia (0 unless want_inertia), labels, n_changed); n_changed counts the labels that differ from the given ones (all, without them).
     """
 
 @typing.overload

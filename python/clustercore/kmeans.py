@@ -500,9 +500,9 @@ class KMeans(_KMeansBase):
         Both run Lloyd's iterations exactly and give the same labels. 'elkan' always
         skips distance computations that the triangle inequality proves useless
         (Hamerly's one-bound variant of Elkan's method: O(n) extra memory instead of
-        O(n k)); 'lloyd' does so when there are enough features for the bounds to
-        pay (24 or more, with more than one cluster), and otherwise scans every
-        centre, which is then faster.
+        O(n k)); 'lloyd' does so where the bounds pay (24 features or more, or 16
+        or more with at most 64 clusters), and otherwise scans every centre, which
+        is then faster.
 
     Attributes
     ----------
