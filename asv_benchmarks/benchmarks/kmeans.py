@@ -18,6 +18,8 @@ WORKLOADS = {
     "K2f": (lambda: blobs(200_000, 16, 64, dtype="float32"), 64, 1, 30, 0.0, 0),
     "K3": (lambda: blobs(1_000_000, 2, 16), 16, 1, 30, 0.0, 0),
     "K4": (lambda: blobs(50_000, 784, 10, std=8.0), 10, 1, 30, 0.0, 0),
+    # few features, many clusters: where Hamerly's bounds cost more than they save
+    "K5": (lambda: blobs(500_000, 4, 64, std=2.0), 64, 1, 30, 0.0, 0),
 }
 IMPLEMENTATIONS = ["clustercore", "sklearn", "sklearnex", "faiss"]
 
