@@ -70,12 +70,13 @@ def farthest(x, w, offset, centers, origin, m):
 
 def min_sq_distances(x, centers):
     """Squared distance of every row to its nearest centre, in double, in tiles."""
+    centers = aligned(np.asarray(centers, dtype=x.dtype))  # it may have travelled
     out = np.empty(len(x))
     for start in range(0, len(x), 8192):
         part = x[start : start + 8192]
-        out[start : start + len(part)] = _core.distances(
-            part, np.ascontiguousarray(centers, dtype=x.dtype), True, 1
-        ).min(axis=1)
+        out[start : start + len(part)] = _core.distances(part, centers, True, 1).min(
+            axis=1
+        )
     return out
 
 
@@ -110,9 +111,8 @@ def sample(x, w, offset, d2, ell, phi, starts, seeds):
 
 def candidate_weights(x, w, offset, candidates):
     """The weight of the block's samples nearest to each candidate."""
-    labels = _core.labels_inertia(
-        x, np.ones(len(x), x.dtype), np.ascontiguousarray(candidates, x.dtype), None, 1
-    )[0]
+    candidates = aligned(np.asarray(candidates, dtype=x.dtype))
+    labels = _core.labels_inertia(x, np.ones(len(x), x.dtype), candidates, None, 1)[0]
     return np.bincount(labels, weights=w.astype(np.float64), minlength=len(candidates))
 
 
