@@ -133,6 +133,10 @@ def test_blocks_are_realigned_once_on_the_workers(cluster_client):
         )
     )
     assert len(flags) == X.numblocks[0] and all(flags)
+    # blocks the workers made are aligned already: no second key per block
+    made = da.random.RandomState(0).random_sample((5000, 4), chunks=(700, 4)).persist()
+    again, _, _ = cdask._rows_and_weights(made, None, "auto")
+    assert again.name == made.name
 
 
 def test_unequal_empty_and_unknown_chunks_and_weights():

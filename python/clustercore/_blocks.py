@@ -19,6 +19,10 @@ def aligned(a):
     return np.require(a, requirements=["C", "A"])
 
 
+def is_aligned(a):
+    return bool(a.flags.c_contiguous and a.flags.aligned)
+
+
 def run_on_block(x, w, offset, *cols, fn, args):
     """fn on one block where it lives, its arrays realigned."""
     extra = [aligned(a) if isinstance(a, np.ndarray) else a for a in args]

@@ -238,9 +238,23 @@ def _rows_and_weights(X, sample_weight, persist="auto"):
         # a block that travelled between processes may sit at any address (those of
         # from_array on a client do): realigned once here, in place of a copy on
         # every pass (an aligned block is kept as it is, not copied)
-        X = X.map_blocks(_blocks.aligned, dtype=X.dtype, meta=np.empty((0, 0), X.dtype))
+        if _needs_realignment(X):
+            meta = np.empty((0, 0), X.dtype)
+            X = X.map_blocks(_blocks.aligned, dtype=X.dtype, meta=meta)
         X, w = dask.persist(X, w)
     return X, w, kept
+
+
+def _needs_realignment(X):
+    """Whether persisting X should realign its blocks: always when X is lazy (the step
+    joins the tasks that make the blocks), and when the client already holds X only
+    if some block is unaligned (a second key for the same block would have the
+    workers count its memory twice)."""
+    client = _client()
+    held = _block_futures(X) if client is not None else None
+    if held is None:
+        return True
+    return not all(client.gather(client.map(_blocks.is_aligned, held, pure=False)))
 
 
 # ---------------------------------------------------------------- KMeans
