@@ -456,3 +456,46 @@ def test_equals_the_pruned_in_memory_fit(cluster_client):
         da.from_array(X, chunks=(900, 30))
     )
     _assert_same_fit(fit, mem)
+
+
+@pytest.mark.parametrize("estimator", ["KMeans", "MiniBatchKMeans", "GaussianMixture"])
+def test_bad_values_raise_the_in_memory_error(estimator):
+    # NaN or infinity in X, NaN/infinite/all-zero weights: found in the first pass
+    # and reported as the in-memory fit reports them; negative weights: refused
+    # with scikit-learn's message (in memory, k-means++ fails on them or not,
+    # depending on the draws)
+    mem_cls = getattr(clustercore, estimator)
+    dask_cls = {
+        "KMeans": DaskKMeans,
+        "MiniBatchKMeans": DaskMiniBatchKMeans,
+        "GaussianMixture": DaskGaussianMixture,
+    }[estimator]
+    X = _data()
+    ones = np.ones(len(X))
+    nan_x, inf_x = X.copy(), X.copy()
+    nan_x[4000, 2] = np.nan
+    inf_x[4500, 1] = -np.inf
+    cases = [(nan_x, None), (inf_x, None), (X, 0.0 * ones)]
+    for bad in (np.nan, np.inf):
+        w = ones.copy()
+        w[3000] = bad
+        cases.append((X, w))
+    for Xc, wc in cases:
+        with pytest.raises(ValueError) as info:
+            mem_cls(4, random_state=0).fit(Xc, sample_weight=wc)
+        expected = str(info.value)
+        assert expected.startswith(("Input ", "Sample weights"))
+        Xd = da.from_array(Xc, chunks=(1300, 4))
+        wd = None if wc is None else da.from_array(wc, chunks=(1300,))
+        with dask.config.set(scheduler="threads"):
+            with pytest.raises(ValueError) as info:
+                dask_cls(4, random_state=0).fit(Xd, sample_weight=wd)
+        assert str(info.value) == expected
+    w = ones.copy()
+    w[10] = -1.0
+    with dask.config.set(scheduler="threads"):
+        with pytest.raises(ValueError, match="Negative values in data passed to"):
+            dask_cls(4, random_state=0).fit(
+                da.from_array(X, chunks=(1300, 4)),
+                sample_weight=da.from_array(w, chunks=(1300,)),
+            )

@@ -53,6 +53,26 @@ def moments(x, w, offset):
     return len(x), mean, var * len(x)
 
 
+def checked_moments(x, w, offset):
+    """moments, and what the fit must refuse: (count, means, M2, whether x holds NaN or
+    infinity, whether w does, whether w has a negative value, whether it has a
+    non-zero one). Finite column means prove x finite, so x is scanned only when
+    they are not."""
+    count, mean, m2 = moments(x, w, offset)
+    bad_x = not np.isfinite(mean).all() or not np.isfinite(m2).all()
+    if bad_x:  # a NaN or an infinity, or sums too large for the dtype
+        bad_x = not np.isfinite(x).all()
+    return (
+        count,
+        mean,
+        m2,
+        bool(bad_x),
+        not bool(np.isfinite(w).all()),
+        bool((w < 0).any()),
+        bool((w != 0).any()),
+    )
+
+
 def total_weight(x, w, offset):
     return float(w.astype(np.float64).sum())
 

@@ -33,7 +33,12 @@ from dask.core import flatten
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _is_arraylike_not_scalar, check_is_fitted
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    _is_arraylike_not_scalar,
+    check_array,
+    check_is_fitted,
+)
 
 from . import _blocks, _core
 from . import kmeans as _kmeans
@@ -191,6 +196,25 @@ def _merge_moments(a, b):
     n = na + nb
     delta = mb - ma
     return n, ma + delta * (nb / n), sa + sb + delta * delta * (na * nb / n)
+
+
+def _checked_moments(estimator, X, w, weighted, non_negative):
+    """The column moments of X (count, means, M2) from one pass that also finds the
+    values the in-memory fit refuses: NaN or infinity in X and, when the weights were
+    given, NaN or infinity in them, negative ones (when non_negative) or none
+    non-zero. For those it raises what the in-memory fit raises, checking the first
+    offending block (the only one brought to the client)."""
+    parts = _per_block(_blocks.checked_moments, X, w)
+    for i, (_, _, _, bad_x, bad_w, negative, _) in enumerate(parts):
+        if bad_x or (weighted and (bad_w or (non_negative and negative))):
+            xb, wb = (_aligned(a) for a in dask.compute(X.blocks[i], w.blocks[i]))
+            check_array(xb, dtype=X.dtype, estimator=estimator, input_name="X")
+            _check_sample_weight(
+                wb, xb, dtype=X.dtype, ensure_non_negative=non_negative
+            )
+    if weighted and not any(p[6] for p in parts):
+        _check_sample_weight(np.zeros(1), np.zeros((1, X.shape[1]), X.dtype))
+    return _tree_sum([p[:3] for p in parts], _merge_moments)
 
 
 def _available_memory():
@@ -364,7 +388,11 @@ class KMeans(_kmeans.KMeans):
         random_state = check_random_state(self.random_state)
         n_threads = effective_n_threads()
 
-        count, mean, m2 = _tree_sum(_per_block(_blocks.moments, X, w), _merge_moments)
+        # negative weights: refused (in memory, k-means++ fails on them or not,
+        # depending on the draws)
+        count, mean, m2 = _checked_moments(
+            self, X, w, sample_weight is not None, non_negative=True
+        )
         origin = np.ascontiguousarray(mean)
         self._tol = float((m2 / count).mean() * self.tol) if self.tol > 0 else 0.0
         self._origin = origin
@@ -670,6 +698,7 @@ class GaussianMixture(_mixture.GaussianMixture):
                 f"n_components = {self.n_components}, n_samples = {n}"
             )
         self.n_features_in_ = d
+        _checked_moments(self, X, w, sample_weight is not None, non_negative=True)
         inits = self._validated_inits(d)
         random_state = check_random_state(self.random_state)
         do_init = not (self.warm_start and hasattr(self, "converged_"))
@@ -957,7 +986,11 @@ class MiniBatchKMeans(_minibatch.MiniBatchKMeans):
         self.n_features_in_ = d
         random_state = check_random_state(self.random_state)
         n_threads = effective_n_threads()
-        count, mean, m2 = _tree_sum(_per_block(_blocks.moments, X, w), _merge_moments)
+        # the batches are consecutive rows, not weighted draws: negative weights
+        # have no meaning there
+        count, mean, m2 = _checked_moments(
+            self, X, w, sample_weight is not None, non_negative=True
+        )
         self._origin = np.ascontiguousarray(mean)
         self._tol = float((m2 / count).mean() * self.tol) if self.tol > 0 else 0.0
 
