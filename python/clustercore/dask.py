@@ -698,7 +698,10 @@ class GaussianMixture(_mixture.GaussianMixture):
                 f"n_components = {self.n_components}, n_samples = {n}"
             )
         self.n_features_in_ = d
-        _checked_moments(self, X, w, sample_weight is not None, non_negative=True)
+        # the column means, kept for the kmeans initialisation's statistics
+        self._column_means = _checked_moments(
+            self, X, w, sample_weight is not None, non_negative=True
+        )[1]
         inits = self._validated_inits(d)
         random_state = check_random_state(self.random_state)
         do_init = not (self.warm_start and hasattr(self, "converged_"))
@@ -768,8 +771,7 @@ class GaussianMixture(_mixture.GaussianMixture):
         """_stats_about_means for one-hot labels, the nearest centres of a fitted
         clustercore.dask.KMeans (its labels_, found again on each block)."""
         k, d = self.n_components, X.shape[1]
-        _, mean, _ = _tree_sum(_per_block(_blocks.moments, X, w), _merge_moments)
-        shift = np.ascontiguousarray(np.broadcast_to(mean, (k, d)))
+        shift = np.ascontiguousarray(np.broadcast_to(self._column_means, (k, d)))
         stats = None
         for _ in range(2):
             parts = _per_block(
