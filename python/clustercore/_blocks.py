@@ -93,14 +93,19 @@ def farthest(x, w, offset, centers, origin, m):
 
 
 def min_sq_distances(x, centers):
-    """Squared distance of every row to its nearest centre, in double, in tiles."""
-    centers = aligned(np.asarray(centers, dtype=x.dtype))  # it may have travelled
+    """Squared distance of every row to its nearest centre, in double: the nearest
+    found by the fused assignment kernel (no n x k matrix), the distance then taken
+    from the differences, in tiles."""
     out = np.empty(len(x))
+    if len(x) == 0:
+        return out
+    centers = aligned(np.asarray(centers, dtype=x.dtype))  # it may have travelled
+    labels, _ = _core.labels_inertia(x, np.ones(len(x), x.dtype), centers, None, 1)
+    centers64 = centers.astype(np.float64)
     for start in range(0, len(x), 8192):
         part = x[start : start + 8192]
-        out[start : start + len(part)] = _core.distances(part, centers, True, 1).min(
-            axis=1
-        )
+        diff = part.astype(np.float64) - centers64[labels[start : start + 8192]]
+        out[start : start + len(part)] = np.einsum("ij,ij->i", diff, diff)
     return out
 
 
