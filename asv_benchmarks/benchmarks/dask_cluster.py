@@ -4,14 +4,16 @@ side by side with its peers in one run.
 DaskKMeans: 1M x 16 in 8 blocks, k=64, 10 Lloyd iterations from the same initial
 centres (tol=0), clustercore against dask-ml on the same cluster; the inertia is
 recomputed from each fit's centres (dask-ml's own inertia_ does not measure the squared
-distances of its labels). DaskGaussianMixture: 500k x 8 in 8 blocks, 8 full
-components, 10 EM iterations from the same parameters, against scikit-learn in memory
-(no dask library fits mixtures). The setup runs one iteration first, so the workers
-have imported (and dask-ml's numba has compiled) what the fit needs: the times are
-those of the iterations. DaskLargerThanMemory (slow): X of 2 GB, 4 GB of the cluster,
-on workers limited to 600 MB each, spilled to disk or streamed from .npy files.
+distances of its labels). DaskKMeansDefaults: the same data with each library's
+defaults, k-means|| included (seconds and inertia). DaskGaussianMixture: 500k x 8 in 8
+blocks, 8 full components, 10 EM iterations from the same parameters, against
+scikit-learn in memory (no dask library fits mixtures). The setup runs one iteration
+first, so the workers have imported (and dask-ml's numba has compiled) what the fit
+needs: the times are those of the iterations. DaskLargerThanMemory (slow): X of 2 GB
+on 2 workers limited to 600 MB each, spilled to disk or streamed from .npy files.
 """
 
+import time
 import warnings
 from pathlib import Path
 
@@ -81,6 +83,49 @@ class DaskKMeans:
 
     def track_inertia(self, impl):
         return _inertia(self.X, self._fit().cluster_centers_)
+
+    track_inertia.unit = "inertia"
+
+
+class DaskKMeansDefaults:
+    """KMeans with each library's defaults (k-means|| initialisation, tol, max_iter)
+    on the same data and cluster as DaskKMeans: the fit's seconds and the inertia it
+    reaches. dask-ml takes about a minute here; select with ``--bench Defaults``.
+    The fit runs once in setup (twice in all, one per tracked number)."""
+
+    params = (["clustercore", "dask-ml"],)
+    param_names = ["impl"]
+    timeout = 1800
+    number = 1
+    repeat = 1
+    warmup_time = 0
+
+    def setup(self, impl):
+        da = optional("dask.array")
+        module = "clustercore.dask" if impl == "clustercore" else "dask_ml.cluster"
+        KMeans = optional(module).KMeans
+        self.cluster, self.client = _cluster()
+        X = blobs(1_000_000, 16, 64)
+        Xd = da.from_array(X, chunks=(125_000, 16)).persist()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            KMeans(64, random_state=0, max_iter=1).fit(Xd)  # warm the workers
+            start = time.perf_counter()
+            model = KMeans(64, random_state=0).fit(Xd)
+            self.seconds = time.perf_counter() - start
+        self.inertia = _inertia(X, model.cluster_centers_)
+
+    def teardown(self, impl):
+        self.client.close()
+        self.cluster.close()
+
+    def track_fit_seconds(self, impl):
+        return self.seconds
+
+    track_fit_seconds.unit = "seconds"
+
+    def track_inertia(self, impl):
+        return self.inertia
 
     track_inertia.unit = "inertia"
 
