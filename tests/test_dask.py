@@ -93,6 +93,29 @@ def test_client_tasks_equal_the_local_scheduler(cluster_client, monkeypatch):
     assert gmm.lower_bound_ == local_gmm.lower_bound_
 
 
+def test_large_arguments_are_scattered_not_embedded(cluster_client, monkeypatch):
+    # centres above the threshold (here: any) go to the workers as scattered data,
+    # once per worker, and the fit is the very same
+    import clustercore.dask as cdask
+
+    X = _data()
+    Xd = da.from_array(X, chunks=(1300, 4))
+    embedded = DaskKMeans(6, random_state=3).fit(Xd)
+    scattered = []
+    scatter = type(cluster_client).scatter
+
+    def counting_scatter(self, data, *args, **kwargs):
+        scattered.append(data)
+        return scatter(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(cdask, "_SCATTER_BYTES", 0)
+    monkeypatch.setattr(type(cluster_client), "scatter", counting_scatter)
+    fit = DaskKMeans(6, random_state=3).fit(Xd)
+    assert scattered
+    assert fit.cluster_centers_.tobytes() == embedded.cluster_centers_.tobytes()
+    assert fit.inertia_ == embedded.inertia_
+
+
 # run on the workers by reference to a builtin (a function of this module would
 # import this module there, and scikit-learn with it)
 _HAS_SKLEARN = "'sklearn' in __import__('sys').modules"

@@ -104,6 +104,9 @@ def _block_futures(a):
     return [held[k] for k in keys]
 
 
+_SCATTER_BYTES = 1 << 20  # arguments larger than this are scattered, not embedded
+
+
 def _per_block(fn, X, w, *args, columns=()):
     """[fn(block, its weights, row offset, *columns' blocks, *args) for every row
     block], computed where the blocks are, in block order. columns: 1-D dask arrays
@@ -134,6 +137,12 @@ def _per_block_on_client(fn, X, w, args, columns):
             return None
         cols.append(found)
     offsets = [int(o) for o in np.r_[0, np.cumsum(X.chunks[0])[:-1]]]
+    if sum(a.nbytes for a in args if isinstance(a, np.ndarray)) > _SCATTER_BYTES:
+        # large centres travel once per worker, not once per task
+        args = tuple(
+            client.scatter(a, hash=False) if isinstance(a, np.ndarray) else a
+            for a in args
+        )
     futures = client.map(
         _blocks.run_on_block, xf, wf, offsets, *cols, fn=fn, args=args, pure=False
     )
